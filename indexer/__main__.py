@@ -1,0 +1,5 @@
+"""`python -m indexer` runs the `peel-index` command."""
+
+from indexer.cli import main
+
+main()

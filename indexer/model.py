@@ -1,0 +1,109 @@
+"""The archive's one currency: a tagged `Section` of an inspection report.
+
+The parser yields sections, the index writer stores them and the web app reads them back.
+Grades and section kinds are ordered vocabularies declared here once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+# The inspection grade scale, best first. "Adequate" exists only from 2021/22 on.
+GRADES: tuple[str, ...] = (
+    "Outstanding",
+    "Good",
+    "Adequate",
+    "Requires improvement",
+    "Inadequate",
+    "Ungraded",
+)
+FOUR_POINT_GRADES: tuple[str, ...] = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+
+# Section kinds, in the order a report presents them.
+KINDS: tuple[str, ...] = (
+    "summary",
+    "question",
+    "area_for_improvement",
+    "cause_of_concern",
+    "recommendation",
+    "practice",
+    "other",
+)
+KIND_LABELS: dict[str, str] = {
+    "summary": "Summary",
+    "question": "Question",
+    "area_for_improvement": "Area for improvement",
+    "cause_of_concern": "Cause of concern",
+    "recommendation": "Recommendation",
+    "practice": "Practice",
+    "other": "Other",
+}
+
+PILLARS: tuple[str, ...] = ("Effectiveness", "Efficiency", "Legitimacy", "Leadership")
+
+
+def cycle_year(cycle: str) -> int:
+    """The first calendar year of a cycle label: "2018/19" -> 2018, "2023–25" -> 2023."""
+    return int(cycle[:4])
+
+
+def cycle_slug(cycle: str) -> str:
+    """A cycle label as it appears in ids and URLs: "2018/19" -> "2018-19"."""
+    return cycle.replace("/", "-").replace("–", "-")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One searchable passage of a report, with every tag the archive facets on."""
+
+    report_id: str
+    section_id: str
+    anchor: str
+    report_title: str
+    report_type: str
+    force: str
+    force_short: str
+    force_slug: str
+    region: str
+    cycle: str
+    year: int
+    pillar: str
+    question_number: int | None
+    question: str
+    grade: str
+    grade_note: str
+    kind: str
+    heading: str
+    text: str
+    position: int
+    source: str
+    updated: dt.date | None
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (the date as an ISO string)."""
+        data = dataclasses.asdict(self)
+        data["updated"] = self.updated.isoformat() if self.updated else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Section:
+        """Rebuild a section from `to_dict` output or from stored index fields."""
+        values = {f.name: data.get(f.name) for f in dataclasses.fields(cls)}
+        updated = values["updated"]
+        if isinstance(updated, str) and updated:
+            values["updated"] = dt.date.fromisoformat(updated)
+        elif not isinstance(updated, dt.date):
+            values["updated"] = None
+        qn = values["question_number"]
+        values["question_number"] = int(qn) if qn not in (None, "", 0) else None
+        for f in dataclasses.fields(cls):
+            if values[f.name] is None and f.name not in ("updated", "question_number"):
+                values[f.name] = 0 if f.type in ("int",) else ""
+        return cls(**values)
+
+
+SECTION_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Section))

@@ -1,0 +1,139 @@
+"""Stage 2 of the pipeline: raw bytes to clean text blocks, with site chrome removed.
+
+Decodes (UTF-8 with or without BOM, else cp1252 with a warning), folds whitespace and bullet
+glyphs, and drops the inspectorate site's chrome and banners (reference §6f) so that none of it
+becomes searchable. The result is a list of `Block`s that the structure parser reads.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from indexer.errors import ReportError
+
+BULLET_RE = re.compile(r"^\s*(?:[•●▪◦‣·∙*]|-(?=\s)|–(?=\s))\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One unit of text: a line or paragraph ("line"), or a list item ("item")."""
+
+    kind: str
+    text: str
+    line: int
+
+
+@dataclass(slots=True)
+class Normalised:
+    blocks: list[Block]
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def decode(data: bytes) -> tuple[str, str, list[str]]:
+    """Text, the encoding used, and any warnings. Refuses empty and binary files."""
+    if not data.strip():
+        raise ReportError("empty file")
+    if b"\x00" in data:
+        raise ReportError("binary data (NUL bytes), not a text report")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", []
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        text = data.decode("cp1252", errors="replace")
+        if text.count("\ufffd") > max(8, len(text) // 100):
+            raise ReportError("not text in UTF-8 or cp1252 (undecodable bytes)") from exc
+        return text, "cp1252", [f"not valid UTF-8 (byte {exc.start}); decoded as cp1252"]
+
+
+def _fold(line: str) -> str:
+    return re.sub(r"\s+", " ", line.replace("’", "'")).strip().lower()
+
+
+# Whole lines that are site chrome wherever they occur.
+CHROME_LINES = frozenset(
+    _fold(s)
+    for s in (
+        "Skip to content",
+        "English",
+        "Cymraeg",
+        "Promoting improvements in policing and fire & rescue services to make everyone safer",
+        "Os hoffech chi ddarllen hwn trwy'r Gymraeg (PDF document)",
+        "Contact HMICFRS",
+        "View the five questions for effectiveness",
+        "Get the report",
+        "Get the free PDF Reader from Adobe (external link)",
+        "Print this document",
+        "Back to Glossary",
+        "See last year's assessment of the force's effectiveness.",
+        "Download the full report",
+        "Loading graph...",
+    )
+)
+CHROME_PATTERNS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^Contact [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,4}(?: \(e-mail address\))?$",
+        r"^Read more about\b",
+        r"^Detailed findings for question \d+$",
+        r"^PEEL assessments are updated throughout the year",
+        r"^HMICFRS is consulting on our proposed policing and fire & rescue services",
+        r"^Please give us your views on these programmes by",
+        r"^Proposed policing inspection programme and framework .*For consultation$",
+        r"^We would like your views on whether this programme covers",
+    )
+)
+# Banner titles; the paragraph right after one is the banner's message and goes too.
+BANNER_TITLES = frozenset(_fold(s) for s in ("Planned website downtime",))
+# Boilerplate wrongly repeated at the top of 2016 leadership pages (reference §6f).
+REPEATED_BOILERPLATE = (
+    "other inspections",
+    "how well has the force performed in our other inspections?",
+)
+BOILERPLATE_SENTENCE = re.compile(r"^In addition to the three core PEEL pillars", re.IGNORECASE)
+
+
+def is_chrome(line: str) -> bool:
+    folded = _fold(line)
+    return folded in CHROME_LINES or any(p.search(line.strip()) for p in CHROME_PATTERNS)
+
+
+def clean_line(line: str) -> str:
+    """NFC, no control characters, non-breaking and odd spaces folded, runs of spaces cut."""
+    line = unicodedata.normalize("NFC", line)
+    line = line.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
+    line = "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch)[0] != "C")
+    return re.sub(r"[ \t]+", " ", line).strip()
+
+
+def to_blocks(text: str) -> list[Block]:
+    """Lines of plain text to blocks, chrome dropped, bullets marked as items."""
+    blocks: list[Block] = []
+    drop_next_paragraph = False
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, raw in enumerate(raw_lines, start=1):
+        bullet = BULLET_RE.match(raw)
+        line = clean_line(raw[bullet.end() :] if bullet else raw)
+        if not line:
+            continue
+        if drop_next_paragraph:
+            drop_next_paragraph = False
+            continue
+        folded = _fold(line)
+        if folded in BANNER_TITLES:
+            drop_next_paragraph = True
+            continue
+        if is_chrome(line):
+            continue
+        if folded in REPEATED_BOILERPLATE or BOILERPLATE_SENTENCE.match(line):
+            continue
+        blocks.append(Block("item" if bullet else "line", line, number))
+    return blocks
+
+
+def normalise(data: bytes) -> Normalised:
+    text, encoding, warnings = decode(data)
+    return Normalised(to_blocks(text), encoding, warnings)

@@ -1,0 +1,218 @@
+"""The index on disk: the Whoosh schema, transactional builds and opening a built index.
+
+An index directory holds complete builds under `builds/` and a `current` symlink to the one in
+service. A build is written into a temporary directory, its manifest (schema version, counts,
+source files) is written last, and only then is `current` swapped, atomically, by rename. A
+reader therefore sees the old index or the new one, never a half-written one. Only this module
+and the web app's search module know that the engine is Whoosh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import fields, index
+from whoosh.analysis import StemmingAnalyzer
+
+from indexer.model import SECTION_FIELDS, Section
+from indexer.schema import FACET_NAMES, MANIFEST_NAME, SCHEMA_VERSION, TEXT_FIELDS
+
+CURRENT = "current"
+BUILDS = "builds"
+LOCK = ".build.lock"
+INDEX_NAME = "sections"
+
+
+class IndexUnavailable(Exception):
+    """An index directory that cannot be used, with a message for the person running it."""
+
+
+class BuildLocked(IndexUnavailable):
+    """Another build holds the index directory's lock."""
+
+
+def whoosh_schema() -> fields.Schema:
+    """The Whoosh schema, derived from the declarations in `indexer.schema`."""
+    analyzer = StemmingAnalyzer()
+    spec: dict[str, Any] = {
+        "section_id": fields.ID(stored=True, unique=True),
+        "report_id": fields.ID(stored=True, sortable=True),
+        "updated": fields.ID(stored=True, sortable=True),
+        "year": fields.NUMERIC(int, stored=True, sortable=True),
+        "position": fields.NUMERIC(int, stored=True, sortable=True),
+    }
+    for name, boost in TEXT_FIELDS.items():
+        spec[name] = fields.TEXT(analyzer=analyzer, stored=True, field_boost=boost)
+    for name in FACET_NAMES:
+        spec[name] = fields.ID(stored=True, sortable=True)
+    for name in ("region", "report_type"):
+        spec.setdefault(name, fields.ID(stored=True, sortable=True))
+    for name in SECTION_FIELDS:
+        spec.setdefault(name, fields.STORED())
+    return fields.Schema(**spec)
+
+
+def to_document(section: Section) -> dict[str, Any]:
+    doc = section.to_dict()
+    doc["updated"] = doc["updated"] or ""
+    doc["question_number"] = doc["question_number"] or 0
+    return doc
+
+
+def from_stored(stored: dict[str, Any]) -> Section:
+    return Section.from_dict(stored)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedIndex:
+    """A complete build, opened for reading."""
+
+    path: Path
+    manifest: dict[str, Any]
+    whoosh: index.Index
+
+
+def current_build(index_dir: Path) -> Path | None:
+    """The build directory in service, or None when there is none."""
+    link = index_dir / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    return (index_dir / target).resolve()
+
+
+def read_manifest(build: Path) -> dict[str, Any]:
+    with open(build / MANIFEST_NAME, encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
+
+
+def open_index(index_dir: Path, build_hint: str) -> OpenedIndex:
+    """Open the build in service, or raise `IndexUnavailable` with what to run to fix it."""
+    fix = f"build it with: {build_hint}"
+    if not index_dir.is_dir():
+        raise IndexUnavailable(f"no index at {index_dir} — {fix}")
+    build = current_build(index_dir)
+    if build is None or not build.is_dir():
+        raise IndexUnavailable(f"{index_dir} holds no built index — {fix}")
+    try:
+        manifest = read_manifest(build)
+    except (OSError, ValueError) as exc:
+        raise IndexUnavailable(
+            f"index at {index_dir} is damaged (no readable manifest) — {fix}"
+        ) from exc
+    version = manifest.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise IndexUnavailable(
+            f"index at {index_dir} has schema version {version}, this program needs "
+            f"{SCHEMA_VERSION} — re{fix}"
+        )
+    try:
+        ix = index.open_dir(str(build), indexname=INDEX_NAME)
+    except Exception as exc:  # Whoosh raises several types for a damaged directory
+        raise IndexUnavailable(f"index at {index_dir} cannot be opened ({exc}) — re{fix}") from exc
+    if manifest.get("sections", 0) == 0 or ix.doc_count() == 0:
+        raise IndexUnavailable(f"index at {index_dir} is empty — {fix}")
+    return OpenedIndex(build, manifest, ix)
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the directory's build lock, or raise `BuildLocked` at once."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildLocked(
+                f"another build is writing {index_dir}; wait for it to finish and run again"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def write_build(index_dir: Path, sections: Iterable[Section], manifest: dict[str, Any]) -> Path:
+    """Write a complete new build and put it in service; the old one serves until then.
+
+    The caller holds `build_lock`. On any failure the temporary directory is removed and the
+    build in service is untouched.
+    """
+    builds = index_dir / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    build_id = f"{stamp}-{uuid.uuid4().hex[:8]}"
+    tmp = builds / f".tmp-{build_id}"
+    final = builds / build_id
+    tmp.mkdir()
+    try:
+        ix = index.create_in(str(tmp), whoosh_schema(), indexname=INDEX_NAME)
+        writer = ix.writer(limitmb=256)
+        count = 0
+        try:
+            for section in sections:
+                writer.add_document(**to_document(section))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        manifest = {
+            **manifest,
+            "schema_version": SCHEMA_VERSION,
+            "build_id": build_id,
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "sections": count,
+        }
+        with open(tmp / MANIFEST_NAME, "w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, indent=2, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.rename(tmp, final)
+        _swap_current(index_dir, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(index_dir, keep=final)
+    return final
+
+
+def _swap_current(index_dir: Path, build: Path) -> None:
+    link_tmp = index_dir / f".{CURRENT}-{build.name}"
+    with contextlib.suppress(FileNotFoundError):
+        link_tmp.unlink()
+    os.symlink(os.path.relpath(build, index_dir), link_tmp)
+    os.replace(link_tmp, index_dir / CURRENT)
+
+
+def _prune(index_dir: Path, keep: Path, spare: int = 1) -> None:
+    """Remove old builds, keeping the current one and `spare` predecessors for open readers."""
+    builds = index_dir / BUILDS
+    done = sorted(
+        (p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.name,
+        reverse=True,
+    )
+    kept = 0
+    for build in done:
+        if build == keep:
+            continue
+        if kept < spare:
+            kept += 1
+            continue
+        shutil.rmtree(build, ignore_errors=True)
+    for stale in builds.glob(".tmp-*"):
+        # Left by a build that was killed; no live build writes without the lock we hold.
+        shutil.rmtree(stale, ignore_errors=True)
