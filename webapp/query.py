@@ -1,0 +1,168 @@
+"""A search request, parsed once from the URL, and the checks that explain a bad query.
+
+Every page and API call is described by a `SearchRequest`; `parse_request` builds it from
+multi-valued query parameters and raises `QueryProblem` with a sentence a person can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from indexer.schema import FACET_NAMES, SORTS
+
+MAX_QUERY_CHARS = 500
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+MAX_PAGE = 10_000
+MIN_WILDCARD_PREFIX = 3
+
+
+class QueryProblem(ValueError):
+    """A request that cannot be run as given; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    q: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    sort: str = ""  # "" means the default: relevance with a query, newest when browsing
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort:
+            return self.sort
+        return "relevance" if self.q.strip() else "newest"
+
+    def params(self) -> list[tuple[str, str]]:
+        """The request as query parameters, in a stable order (for links)."""
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        for name in FACET_NAMES:
+            out.extend((name, v) for v in self.filters.get(name, ()))
+        if self.sort:
+            out.append(("sort", self.sort))
+        if self.per_page != DEFAULT_PER_PAGE:
+            out.append(("per_page", str(self.per_page)))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+
+def _int_param(name: str, raw: str | None, default: int, low: int, high: int) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise QueryProblem(f"{name} must be a whole number, not {raw[:40]!r}.") from None
+    if not low <= value <= high:
+        raise QueryProblem(f"{name} must be between {low} and {high}; {value} is out of range.")
+    return value
+
+
+def parse_request(items: Iterable[tuple[str, str]]) -> SearchRequest:
+    """Build a request from query-string pairs; unknown parameters are ignored."""
+    multi: dict[str, list[str]] = {}
+    for key, value in items:
+        multi.setdefault(key, []).append(value)
+
+    def last(key: str) -> str | None:
+        values = multi.get(key)
+        return values[-1] if values else None
+
+    q = " ".join((last("q") or "").split())
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryProblem(
+            f"The query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS}."
+        )
+    check_syntax(q)
+    sort = (last("sort") or "").strip().lower()
+    if sort and sort not in SORTS:
+        raise QueryProblem(f"sort must be one of {', '.join(SORTS)}; not {sort[:40]!r}.")
+    filters: dict[str, tuple[str, ...]] = {}
+    for name in FACET_NAMES:
+        values = [v.strip() for v in multi.get(name, []) if v.strip()]
+        if values:
+            filters[name] = tuple(dict.fromkeys(values))
+    return SearchRequest(
+        q=q,
+        filters=filters,
+        page=_int_param("page", last("page"), 1, 1, MAX_PAGE),
+        per_page=_int_param("per_page", last("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        sort=sort,
+    )
+
+
+_TOKEN_RE = re.compile(r'"|\(|\)|[^\s"()]+')
+_BINARY = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
+
+
+def check_syntax(q: str) -> None:
+    """Explain queries the engine would silently misread: the user gets a sentence, not a 500."""
+    if not q:
+        return
+    if q.count('"') % 2:
+        raise QueryProblem('Unbalanced quotation mark: a phrase needs a closing ".')
+    depth = 0
+    in_phrase = False
+    previous: str | None = None  # kind of the previous token: "term", "op", "not", "(" or None
+    has_term = False
+    for token in _TOKEN_RE.findall(q):
+        if token == '"':
+            in_phrase = not in_phrase
+            if not in_phrase:
+                previous, has_term = "term", True
+            continue
+        if in_phrase:
+            continue
+        if token == "(":
+            depth += 1
+            previous = "("
+            continue
+        if token == ")":
+            depth -= 1
+            if depth < 0:
+                raise QueryProblem("Unbalanced brackets: a ')' has no matching '('.")
+            if previous in ("op", "not", "("):
+                raise QueryProblem("Empty or incomplete group: put search words inside ( ).")
+            previous = "term"
+            continue
+        if token in _BINARY:
+            if previous in (None, "op", "not", "("):
+                raise QueryProblem(
+                    f"{token} needs a search word on each side (e.g. THRIVE {token} demand)."
+                )
+            previous = "op"
+            continue
+        if token == "NOT":
+            if previous == "not":
+                raise QueryProblem("NOT needs a search word after it.")
+            previous = "not"
+            continue
+        _check_wildcard(token)
+        if token.strip("*?") == "" and not token:
+            continue
+        previous, has_term = "term", True
+    if depth > 0:
+        raise QueryProblem("Unbalanced brackets: a '(' has no closing ')'.")
+    if previous in ("op", "not"):
+        raise QueryProblem("The query ends with an operator: add a search word after it.")
+    if not has_term:
+        raise QueryProblem("The query has no words to search for.")
+
+
+def _check_wildcard(token: str) -> None:
+    word = token.lstrip("+-")
+    if "*" not in word and "?" not in word:
+        return
+    head = re.split(r"[*?]", word, maxsplit=1)[0]
+    if len(re.sub(r"\W", "", head)) < MIN_WILDCARD_PREFIX:
+        raise QueryProblem(
+            f"The wildcard in {token[:40]!r} needs at least {MIN_WILDCARD_PREFIX} letters before "
+            "it (e.g. solv*), so that it does not match most of the archive."
+        )

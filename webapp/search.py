@@ -1,0 +1,391 @@
+"""The search engine behind the site: one open index, queries, facet counts and snippets.
+
+This module and `indexer.store` are the only ones that know the engine is Whoosh. An `Archive`
+keeps one searcher open and reopens it only when a new build is swapped in. Facet counts use
+int-coded copies of the facet columns, cached per build, so a query's counts cost a few array
+operations over its match set; the page's hits alone have their stored fields loaded and
+highlighted.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import highlight, qparser, query
+from whoosh.analysis import StemmingAnalyzer
+
+from indexer.model import Section
+from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS
+from indexer.store import IndexUnavailable, OpenedIndex, current_build, from_stored, open_index
+from webapp.query import QueryProblem, SearchRequest
+
+MAX_EXPANSION = 256  # terms one wildcard may expand to
+SNIPPET_CHARS = 320
+DEFAULT_BUILD_HINT = "peel-index build corpus/ --index-dir DIR"
+
+__all__ = [
+    "Archive",
+    "FacetCount",
+    "Hit",
+    "IndexUnavailable",
+    "QueryProblem",
+    "SearchRequest",
+    "SearchResult",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCount:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    section: Section
+    snippet: str  # escaped HTML with the query's hits in <mark>
+    score: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetCount]]
+    terms: frozenset[str] = frozenset()
+    notices: tuple[str, ...] = ()
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+
+class _MarkFormatter(highlight.HtmlFormatter):  # type: ignore[misc]
+    """Whoosh's escaping HTML formatter, marking hits with a plain <mark>."""
+
+    def __init__(self) -> None:
+        super().__init__(tagname="mark", between=" ")
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"<mark>{self._text(highlight.get_text(text, token, replace))}</mark>"
+
+    def format_fragment(self, fragment: Any, replace: bool = False) -> str:
+        """A fragment, with an ellipsis where it starts or ends inside the text."""
+        body = str(super().format_fragment(fragment, replace)).strip()
+        head = "… " if fragment.startchar > 0 else ""
+        tail = " …" if fragment.endchar < len(fragment.text) else ""
+        return head + body + tail
+
+
+@dataclass(slots=True)
+class _Columns:
+    """Facet and sort columns of one build as arrays indexed by document number."""
+
+    codes: dict[str, np.ndarray]
+    vocab: dict[str, list[str]]
+    lookup: dict[str, dict[str, int]]  # facet -> folded value -> code
+    chron: np.ndarray  # report rank by (updated, report_id), ascending
+    position: np.ndarray
+    live: np.ndarray  # bool: not deleted
+    report_docs: dict[str, list[int]] = field(default_factory=dict)
+
+
+class _Generation:
+    """One build in service: the opened index, its searcher and cached columns."""
+
+    def __init__(self, opened: OpenedIndex) -> None:
+        self.opened = opened
+        self.searcher = opened.whoosh.searcher()
+        self.columns = self._load_columns()
+
+    def _load_columns(self) -> _Columns:
+        reader = self.searcher.reader()
+        n = reader.doc_count_all()
+        codes: dict[str, np.ndarray] = {}
+        vocab: dict[str, list[str]] = {}
+        lookup: dict[str, dict[str, int]] = {}
+        for facet in FACETS:
+            values = list(reader.column_reader(facet.name)) if n else []
+            words = sorted(set(values))
+            index = {w: i for i, w in enumerate(words)}
+            codes[facet.name] = np.fromiter((index[v] for v in values), dtype=np.int32, count=n)
+            vocab[facet.name] = words
+            lookup[facet.name] = {w.lower(): i for i, w in enumerate(words) if w}
+        updated = list(reader.column_reader("updated")) if n else []
+        report = list(reader.column_reader("report_id")) if n else []
+        position = np.fromiter(reader.column_reader("position"), dtype=np.int64, count=n)
+        keys = sorted(set(zip(updated, report, strict=True)))
+        rank = {k: i for i, k in enumerate(keys)}
+        chron = np.fromiter((rank[k] for k in zip(updated, report, strict=True)), np.int64, n)
+        live = np.ones(n, dtype=bool)
+        if reader.has_deletions():
+            for doc in range(n):
+                live[doc] = not reader.is_deleted(doc)
+        report_docs: dict[str, list[int]] = {}
+        for doc, rid in enumerate(report):
+            if live[doc]:
+                report_docs.setdefault(rid, []).append(doc)
+        return _Columns(codes, vocab, lookup, chron, position, live, report_docs)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+class Archive:
+    """The archive's search service over the index directory in service."""
+
+    def __init__(self, index_dir: Path, build_hint: str = DEFAULT_BUILD_HINT) -> None:
+        self.index_dir = index_dir
+        self.build_hint = build_hint
+        self._lock = threading.RLock()
+        self._build: Path | None = None
+        self._gen: _Generation | None = None
+        self._analyzer = StemmingAnalyzer()
+        self._generation()  # raises IndexUnavailable when there is nothing to serve
+
+    # -- the build in service ---------------------------------------------------------------
+
+    def _generation(self) -> _Generation:
+        """The current build, reopened when a new one has been swapped in."""
+        build = current_build(self.index_dir)
+        gen = self._gen
+        if gen is not None and build == self._build:
+            return gen
+        with self._lock:
+            if self._gen is not None and build == self._build:
+                return self._gen
+            try:
+                opened = open_index(self.index_dir, self.build_hint)
+                new = _Generation(opened)
+            except IndexUnavailable:
+                if self._gen is None:
+                    raise
+                return self._gen  # keep serving the last good build
+            old, self._gen, self._build = self._gen, new, opened.path
+            if old is not None:
+                old.close()
+            return new
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return self._generation().opened.manifest
+
+    def section_count(self) -> int:
+        return int(self._generation().columns.live.sum())
+
+    def report_count(self) -> int:
+        return len(self._generation().columns.report_docs)
+
+    def facet_vocabulary(self, name: str) -> list[str]:
+        return [v for v in self._generation().columns.vocab[name] if v]
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def parse_query(self, q: str) -> query.Query:
+        """The engine query for the user's text (syntax already checked by `parse_request`)."""
+        parser = qparser.MultifieldParser(
+            list(TEXT_FIELDS), self._generation().searcher.schema, fieldboosts=TEXT_FIELDS
+        )
+        parser.remove_plugin_class(qparser.FieldsPlugin)
+        parser.remove_plugin_class(qparser.BoostPlugin)
+        parsed = parser.parse(q)
+        if parsed is query.NullQuery or isinstance(parsed, type(query.NullQuery)):
+            raise QueryProblem(
+                "The query has no words to search for (common words such as "
+                "'the' and 'and' are not indexed)."
+            )
+        return parsed
+
+    def _check_expansion(self, q: query.Query, reader: Any) -> None:
+        for sub in q.leaves():
+            if isinstance(sub, query.PatternQuery):
+                for count, _ in enumerate(sub._btexts(reader), start=1):
+                    if count > MAX_EXPANSION:
+                        raise QueryProblem(
+                            f"{sub.text!r} matches more than {MAX_EXPANSION} different words; "
+                            "add letters before the wildcard."
+                        )
+
+    def _filter_codes(
+        self, cols: _Columns, filters: Mapping[str, tuple[str, ...]]
+    ) -> dict[str, np.ndarray]:
+        """Facet -> codes selected, matching values case-insensitively."""
+        out: dict[str, np.ndarray] = {}
+        for name, values in filters.items():
+            facet = FACETS_BY_NAME[name]
+            codes = []
+            for value in values:
+                code = cols.lookup[name].get(value.lower())
+                if code is None:
+                    known = [
+                        facet.value_label(v) + (f" ({v})" if facet.value_label(v) != v else "")
+                        for v in sorted((v for v in cols.vocab[name] if v), key=facet.sort_key)[:12]
+                    ]
+                    raise QueryProblem(
+                        f"Unknown {facet.label.lower()} {value[:60]!r}. "
+                        f"Values in the archive: {', '.join(known) or 'none'}."
+                    )
+                codes.append(code)
+            out[name] = np.array(sorted(set(codes)), dtype=np.int32)
+        return out
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        gen = self._generation()
+        with self._lock:
+            return self._search(gen, req)
+
+    def _search(self, gen: _Generation, req: SearchRequest) -> SearchResult:
+        cols = gen.columns
+        searcher = gen.searcher
+        selected = self._filter_codes(cols, req.filters)
+        q: query.Query | None = None
+        if req.q:
+            q = self.parse_query(req.q)
+            self._check_expansion(q, searcher.reader())
+            matched = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+            matched.sort()
+        else:
+            matched = np.flatnonzero(cols.live)
+
+        masks = {
+            name: np.isin(cols.codes[name][matched], codes) for name, codes in selected.items()
+        }
+        keep = np.ones(len(matched), dtype=bool)
+        for mask in masks.values():
+            keep &= mask
+        docs = matched[keep]
+
+        facets = self._count_facets(cols, matched, masks, selected)
+        start = (req.page - 1) * req.per_page
+        end = start + req.per_page
+        page_docs: list[tuple[int, float | None]] = []
+        sort = req.effective_sort
+        notices: list[str] = []
+        if start < len(docs):
+            if sort == "relevance" and q is not None:
+                allow = None if len(docs) == len(matched) else set(docs.tolist())
+                results = searcher.search(q, limit=end, filter=allow)
+                page_docs = [(hit.docnum, hit.score) for hit in results[start:end]]
+            else:
+                order = self._chronological(cols, docs, newest=sort != "oldest")
+                page_docs = [(int(d), None) for d in order[start:end]]
+        elif len(docs):
+            notices.append(f"Page {req.page} is past the last page of results.")
+
+        terms = self._terms(q, searcher.reader()) if q is not None else frozenset()
+        hits = []
+        for docnum, score in page_docs:
+            section = from_stored(searcher.stored_fields(docnum))
+            hits.append(Hit(section, self.snippet(section.text, terms), score))
+        return SearchResult(req, len(docs), hits, facets, terms, tuple(notices))
+
+    @staticmethod
+    def _chronological(cols: _Columns, docs: np.ndarray, newest: bool) -> np.ndarray:
+        rank = cols.chron[docs]
+        # Reports newest (or oldest) first; sections inside a report in reading order.
+        order = np.lexsort((cols.position[docs], -rank if newest else rank))
+        result: np.ndarray = docs[order]
+        return result
+
+    @staticmethod
+    def _count_facets(
+        cols: _Columns,
+        matched: np.ndarray,
+        masks: dict[str, np.ndarray],
+        selected: dict[str, np.ndarray],
+    ) -> dict[str, list[FacetCount]]:
+        """Counts per facet over the match set filtered by every *other* facet."""
+        out: dict[str, list[FacetCount]] = {}
+        for facet in FACETS:
+            keep = np.ones(len(matched), dtype=bool)
+            for name, mask in masks.items():
+                if name != facet.name:
+                    keep &= mask
+            vocab = cols.vocab[facet.name]
+            counts = np.bincount(cols.codes[facet.name][matched[keep]], minlength=len(vocab))
+            chosen = set(selected.get(facet.name, np.array([], dtype=np.int32)).tolist())
+            values = [
+                FacetCount(vocab[i], facet.value_label(vocab[i]), int(counts[i]), i in chosen)
+                for i in range(len(vocab))
+                if vocab[i] and (counts[i] > 0 or i in chosen)
+            ]
+            if facet.by_count:
+                values.sort(key=lambda v: (-v.count, v.value.lower()))
+            else:
+                values.sort(key=lambda v: facet.sort_key(v.value))
+            out[facet.name] = values
+        return out
+
+    def _terms(self, q: query.Query, reader: Any) -> frozenset[str]:
+        # Not Query.existing_terms: in Whoosh 2.7 it skips every leaf after the first field.
+        terms: set[str] = set()
+        for leaf in q.leaves():
+            for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+                if fieldname not in TEXT_FIELDS:
+                    continue
+                word = text.decode("utf-8") if isinstance(text, bytes) else text
+                if (fieldname, word) in reader:
+                    terms.add(word)
+        return frozenset(terms)
+
+    # -- text -------------------------------------------------------------------------------
+
+    def snippet(self, text: str, terms: frozenset[str]) -> str:
+        """Escaped HTML: the passages around the hits, or the opening of the text."""
+        if terms:
+            fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=90)
+            marked = highlight.highlight(
+                text, terms, self._analyzer, fragmenter, _MarkFormatter(), top=2
+            )
+            if marked:
+                return str(marked)
+        opening = text[:SNIPPET_CHARS]
+        if len(text) > SNIPPET_CHARS:
+            opening = opening.rsplit(" ", 1)[0] + " …"
+        return escape(opening, quote=False)
+
+    def highlight_all(self, text: str, terms: frozenset[str]) -> str:
+        """Escaped HTML of the whole text with every hit in <mark>."""
+        if terms:
+            marked = highlight.highlight(
+                text,
+                terms,
+                self._analyzer,
+                highlight.WholeFragmenter(charlimit=None),
+                _MarkFormatter(),
+                top=1,
+            )
+            if marked:
+                return str(marked)
+        return escape(text, quote=False)
+
+    def query_terms(self, q: str) -> frozenset[str]:
+        """The indexed words a query looks for (for highlighting a report page)."""
+        if not q:
+            return frozenset()
+        gen = self._generation()
+        with self._lock:
+            parsed = self.parse_query(q)
+            self._check_expansion(parsed, gen.searcher.reader())
+            return self._terms(parsed, gen.searcher.reader())
+
+    # -- reports ----------------------------------------------------------------------------
+
+    def report(self, report_id: str) -> list[Section] | None:
+        """Every section of one report in reading order, or None if there is no such report."""
+        gen = self._generation()
+        with self._lock:
+            docs = gen.columns.report_docs.get(report_id)
+            if not docs:
+                return None
+            sections = [from_stored(gen.searcher.stored_fields(d)) for d in docs]
+        return sorted(sections, key=lambda s: s.position)

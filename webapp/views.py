@@ -1,0 +1,261 @@
+"""Page contexts: each page is one dataclass built by a pure function from a search result.
+
+HTML renders a context through Jinja; JSON serialises the same context. Only text that the
+search module has already escaped (snippets, highlighted report text) is marked safe, here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from indexer.model import KIND_LABELS, Section
+from indexer.schema import FACETS, SORTS
+from webapp.query import SearchRequest
+from webapp.search import SearchResult
+from webapp.urls import clear_filters_url, search_url, section_url, toggle_url
+
+GRADE_CLASSES = {
+    "Outstanding": "outstanding",
+    "Good": "good",
+    "Adequate": "adequate",
+    "Requires improvement": "ri",
+    "Inadequate": "inadequate",
+    "Ungraded": "ungraded",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+    current: bool = False
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValueView:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class FacetGroup:
+    name: str
+    label: str
+    values: list[FacetValueView]
+    shown: int = 8  # values listed before "more"
+
+
+@dataclass(frozen=True, slots=True)
+class ResultItem:
+    section: Section
+    snippet: Markup
+    url: str
+    kind_label: str
+    grade_class: str
+
+
+@dataclass(slots=True)
+class SearchPage:
+    request: SearchRequest
+    error: str = ""
+    total: int = 0
+    pages: int = 1
+    results: list[ResultItem] = field(default_factory=list)
+    facets: list[FacetGroup] = field(default_factory=list)
+    active: list[Link] = field(default_factory=list)  # selected filters, each a remove link
+    sorts: list[Link] = field(default_factory=list)
+    pagination: list[Link] = field(default_factory=list)
+    prev_url: str = ""
+    next_url: str = ""
+    clear_url: str = ""
+    api_url: str = ""
+    notices: tuple[str, ...] = ()
+
+    @property
+    def first(self) -> int:
+        return (self.request.page - 1) * self.request.per_page + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.request.page * self.request.per_page)
+
+
+def search_page(req: SearchRequest, result: SearchResult | None, error: str = "") -> SearchPage:
+    page = SearchPage(req, error=error, api_url=search_url(req, "/api/search", page=req.page))
+    page.sorts = [
+        Link(label, search_url(req, sort=key), req.effective_sort == key, key)
+        for key, label in SORTS.items()
+        if key != "relevance" or req.q
+    ]
+    if result is None:
+        return page
+    page.total = result.total
+    page.pages = result.pages
+    page.notices = result.notices
+    page.results = [
+        ResultItem(
+            hit.section,
+            Markup(hit.snippet),
+            section_url(hit.section.report_id, hit.section.anchor, req.q),
+            KIND_LABELS.get(hit.section.kind, hit.section.kind),
+            GRADE_CLASSES.get(hit.section.grade, "none"),
+        )
+        for hit in result.hits
+    ]
+    for facet in FACETS:
+        values = [
+            FacetValueView(
+                v.value, v.label, v.count, v.selected, toggle_url(req, facet.name, v.value)
+            )
+            for v in result.facets.get(facet.name, [])
+        ]
+        page.facets.append(FacetGroup(facet.name, facet.label, values))
+        page.active.extend(
+            Link(f"{facet.label}: {v.label}", v.toggle_url) for v in values if v.selected
+        )
+    if req.filters:
+        page.clear_url = clear_filters_url(req)
+    if req.page > 1:
+        page.prev_url = search_url(req, page=min(req.page - 1, result.pages))
+    if req.page < result.pages:
+        page.next_url = search_url(req, page=req.page + 1)
+    page.pagination = _page_links(req, result.pages)
+    return page
+
+
+def _page_links(req: SearchRequest, pages: int) -> list[Link]:
+    if pages <= 1:
+        return []
+    wanted = {1, pages, *range(max(1, req.page - 2), min(pages, req.page + 2) + 1)}
+    links: list[Link] = []
+    previous = 0
+    for n in sorted(wanted):
+        if n - previous > 1:
+            links.append(Link("…", ""))
+        links.append(Link(str(n), search_url(req, page=n), n == req.page))
+        previous = n
+    return links
+
+
+def search_json(page: SearchPage) -> dict[str, Any]:
+    """The API's response: the documented fields, plus a few extra ones."""
+    req = page.request
+    return {
+        "query": req.q,
+        "total": page.total,
+        "page": req.page,
+        "per_page": req.per_page,
+        "pages": page.pages,
+        "sort": req.effective_sort,
+        "filters": {k: list(v) for k, v in req.filters.items()},
+        "results": [
+            {
+                "section_id": r.section.section_id,
+                "report_id": r.section.report_id,
+                "force": r.section.force,
+                "cycle": r.section.cycle,
+                "year": r.section.year,
+                "pillar": r.section.pillar,
+                "question_number": r.section.question_number,
+                "question": r.section.question,
+                "grade": r.section.grade,
+                "kind": r.section.kind,
+                "heading": r.section.heading,
+                "snippet": str(r.snippet),
+                "url": r.url,
+                "report_title": r.section.report_title,
+                "region": r.section.region,
+                "updated": r.section.updated.isoformat() if r.section.updated else None,
+            }
+            for r in page.results
+        ],
+        "facets": {
+            g.name: [
+                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                for v in g.values
+            ]
+            for g in page.facets
+        },
+        "notices": list(page.notices),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    section: Section
+    paragraphs: list[Markup]
+    kind_label: str
+    grade_class: str
+    hit: bool
+
+
+@dataclass(slots=True)
+class ReportPage:
+    report_id: str
+    title: str
+    first: Section
+    sections: list[SectionView]
+    q: str = ""
+    hits: int = 0
+    back_url: str = ""
+    json_url: str = ""
+    error: str = ""
+
+
+def report_page(
+    sections: list[Section],
+    highlighted: list[str],
+    q: str,
+    hit_flags: list[bool],
+    error: str = "",
+) -> ReportPage:
+    first = sections[0]
+    views = [
+        SectionView(
+            s,
+            [Markup(p) for p in html.split("\n\n") if p.strip()],
+            KIND_LABELS.get(s.kind, s.kind),
+            GRADE_CLASSES.get(s.grade, "none"),
+            hit,
+        )
+        for s, html, hit in zip(sections, highlighted, hit_flags, strict=True)
+    ]
+    back = search_url(SearchRequest(q=q)) if q else ""
+    return ReportPage(
+        first.report_id,
+        first.report_title,
+        first,
+        views,
+        q,
+        sum(hit_flags),
+        back,
+        f"/api/reports/{first.report_id}",
+        error,
+    )
+
+
+def report_json(page: ReportPage) -> dict[str, Any]:
+    s = page.first
+    return {
+        "report_id": page.report_id,
+        "title": page.title,
+        "report_type": s.report_type,
+        "force": s.force,
+        "force_short": s.force_short,
+        "force_slug": s.force_slug,
+        "region": s.region,
+        "cycle": s.cycle,
+        "year": s.year,
+        "pillar": s.pillar,
+        "updated": s.updated.isoformat() if s.updated else None,
+        "source": s.source,
+        "url": s.url,
+        "sections": [v.section.to_dict() for v in page.sections],
+    }
