@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,21 @@ KIND_LABELS: dict[str, str] = {
 
 PILLARS: tuple[str, ...] = ("Effectiveness", "Efficiency", "Legitimacy", "Leadership")
 
+# Report types, PEEL force reports first. Reports of the other types have no force.
+PEEL_ASSESSMENT = "PEEL assessment"
+REPORT_TYPES: tuple[str, ...] = (
+    PEEL_ASSESSMENT,
+    "National overview",
+    "Spotlight report",
+    "Revisit",
+    "Thematic inspection",
+    "State of Policing",
+)
+
+# PEEL cycle labels, in date order. From 2021 a cycle spans two years; the 2023 cycle is
+# written with an en dash, as the inspectorate writes it ("PEEL 2023–25").
+CYCLES: tuple[str, ...] = ("2014", "2015", "2016", "2017", "2018/19", "2021/22", "2023–25")
+
 
 def cycle_year(cycle: str) -> int:
     """The first calendar year of a cycle label: "2018/19" -> 2018, "2023–25" -> 2023."""
@@ -51,8 +67,26 @@ def cycle_year(cycle: str) -> int:
 
 
 def cycle_slug(cycle: str) -> str:
-    """A cycle label as it appears in ids and URLs: "2018/19" -> "2018-19"."""
+    """A cycle label as it appears in ids and URLs: "2023–25" -> "2023-25"."""
     return cycle.replace("/", "-").replace("–", "-")
+
+
+def canonical_cycle(text: str) -> str:
+    """A cycle label from any way of writing it: "2023-2025", "2023/25", "peel-2018" -> label.
+
+    Two-year spans become "2021/22" (or "2023–25" for the 2023 cycle); "2018" alone is the
+    2018/19 cycle; other single years stay as they are. "" when no year is found.
+    """
+    m = re.search(r"(20\d\d)(?:\s*(?:/|-|–|to)\s*(?:20)?(\d\d)(?!\d))?", text)
+    if not m:
+        return ""
+    first, second = m[1], m[2]
+    if first == "2018" or (second and int(second) == (int(first) + 1) % 100):
+        second = second or "19"
+        return f"{first}/{second}"
+    if first == "2023" and second == "25":
+        return "2023–25"
+    return first
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.model import GRADES, KIND_LABELS, KINDS, PILLARS
+from indexer.forces import FORCES
+from indexer.model import GRADES, KIND_LABELS, KINDS, PILLARS, REPORT_TYPES
 
 # Bump when the fields or their analysis change: a server refuses an index of another version.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Full-text fields, searched by a plain query (with their boosts).
 TEXT_FIELDS: dict[str, float] = {"heading": 1.5, "text": 1.0}
@@ -40,15 +41,19 @@ class Facet:
     sort_key: Callable[[str], tuple[int, str]]
     value_label: Callable[[str], str] = str
     by_count: bool = False  # list by count (then alphabetically) instead of by sort_key
+    # Values that are valid filters even when no section has them (a filter on one of these
+    # finds nothing rather than being refused as unknown).
+    known: tuple[str, ...] = ()
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("grade", "Grade", _rank_in(GRADES)),
-    Facet("force", "Force", _alpha),
-    Facet("pillar", "Pillar", _rank_in(PILLARS)),
+    Facet("grade", "Grade", _rank_in(GRADES), known=GRADES),
+    Facet("force", "Force", _alpha, known=tuple(f.name for f in FORCES)),
+    Facet("pillar", "Pillar", _rank_in(PILLARS), known=PILLARS),
     Facet("question", "Question", _alpha, by_count=True),
     Facet("cycle", "Cycle", _cycle_rank),
-    Facet("kind", "Section kind", _rank_in(KINDS), lambda v: KIND_LABELS.get(v, v)),
+    Facet("kind", "Section kind", _rank_in(KINDS), lambda v: KIND_LABELS.get(v, v), known=KINDS),
+    Facet("report_type", "Report type", _rank_in(REPORT_TYPES)),
 )
 FACET_NAMES: tuple[str, ...] = tuple(f.name for f in FACETS)
 FACETS_BY_NAME: dict[str, Facet] = {f.name: f for f in FACETS}

@@ -127,6 +127,23 @@ def open_index(index_dir: Path, build_hint: str) -> OpenedIndex:
     return OpenedIndex(build, manifest, ix)
 
 
+def stored_sections(build: Path) -> dict[str, list[Section]]:
+    """Every section stored in a build, by report id, in report order ({} if unreadable)."""
+    try:
+        ix = index.open_dir(str(build), indexname=INDEX_NAME)
+    except Exception:  # a damaged old build only means a full re-parse
+        return {}
+    found: dict[str, list[Section]] = {}
+    with ix.searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            section = from_stored(stored)
+            found.setdefault(section.report_id, []).append(section)
+    ix.close()
+    for sections in found.values():
+        sections.sort(key=lambda s: s.position)
+    return found
+
+
 @contextlib.contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
     """Hold the directory's build lock, or raise `BuildLocked` at once."""
@@ -152,7 +169,7 @@ def write_build(index_dir: Path, sections: Iterable[Section], manifest: dict[str
     """
     builds = index_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     build_id = f"{stamp}-{uuid.uuid4().hex[:8]}"
     tmp = builds / f".tmp-{build_id}"
     final = builds / build_id

@@ -217,26 +217,38 @@ class Archive:
 
     def _filter_codes(
         self, cols: _Columns, filters: Mapping[str, tuple[str, ...]]
-    ) -> dict[str, np.ndarray]:
-        """Facet -> codes selected, matching values case-insensitively."""
+    ) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
+        """Facet -> codes selected (values match case-insensitively), and selected values
+        that are valid but held by no section (they select nothing)."""
         out: dict[str, np.ndarray] = {}
+        absent: dict[str, list[str]] = {}
         for name, values in filters.items():
             facet = FACETS_BY_NAME[name]
+            known = {v.lower(): v for v in facet.known}
             codes = []
             for value in values:
                 code = cols.lookup[name].get(value.lower())
-                if code is None:
-                    known = [
-                        facet.value_label(v) + (f" ({v})" if facet.value_label(v) != v else "")
-                        for v in sorted((v for v in cols.vocab[name] if v), key=facet.sort_key)[:12]
-                    ]
-                    raise QueryProblem(
-                        f"Unknown {facet.label.lower()} {value[:60]!r}. "
-                        f"Values in the archive: {', '.join(known) or 'none'}."
-                    )
-                codes.append(code)
+                if code is not None:
+                    codes.append(code)
+                elif value.lower() in known:
+                    absent.setdefault(name, []).append(known[value.lower()])
+                else:
+                    raise QueryProblem(self._unknown_value(cols, name, value))
             out[name] = np.array(sorted(set(codes)), dtype=np.int32)
-        return out
+        return out, absent
+
+    @staticmethod
+    def _unknown_value(cols: _Columns, name: str, value: str) -> str:
+        facet = FACETS_BY_NAME[name]
+        values = sorted({*(v for v in cols.vocab[name] if v), *facet.known}, key=facet.sort_key)
+        shown = [
+            f"{facet.value_label(v)} ({v})" if facet.value_label(v) != v else v for v in values[:12]
+        ]
+        more = f" and {len(values) - 12} more" if len(values) > 12 else ""
+        return (
+            f"Unknown {facet.label.lower()} {value[:60]!r}. "
+            f"Values in the archive: {', '.join(shown) or 'none'}{more}."
+        )
 
     def search(self, req: SearchRequest) -> SearchResult:
         gen = self._generation()
@@ -246,7 +258,7 @@ class Archive:
     def _search(self, gen: _Generation, req: SearchRequest) -> SearchResult:
         cols = gen.columns
         searcher = gen.searcher
-        selected = self._filter_codes(cols, req.filters)
+        selected, absent = self._filter_codes(cols, req.filters)
         q: query.Query | None = None
         if req.q:
             q = self.parse_query(req.q)
@@ -264,7 +276,7 @@ class Archive:
             keep &= mask
         docs = matched[keep]
 
-        facets = self._count_facets(cols, matched, masks, selected)
+        facets = self._count_facets(cols, matched, masks, selected, absent)
         start = (req.page - 1) * req.per_page
         end = start + req.per_page
         page_docs: list[tuple[int, float | None]] = []
@@ -302,6 +314,7 @@ class Archive:
         matched: np.ndarray,
         masks: dict[str, np.ndarray],
         selected: dict[str, np.ndarray],
+        absent: dict[str, list[str]],
     ) -> dict[str, list[FacetCount]]:
         """Counts per facet over the match set filtered by every *other* facet."""
         out: dict[str, list[FacetCount]] = {}
@@ -317,6 +330,9 @@ class Archive:
                 FacetCount(vocab[i], facet.value_label(vocab[i]), int(counts[i]), i in chosen)
                 for i in range(len(vocab))
                 if vocab[i] and (counts[i] > 0 or i in chosen)
+            ]
+            values += [
+                FacetCount(v, facet.value_label(v), 0, True) for v in absent.get(facet.name, [])
             ]
             if facet.by_count:
                 values.sort(key=lambda v: (-v.count, v.value.lower()))

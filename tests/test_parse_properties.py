@@ -1,0 +1,75 @@
+"""Parser invariants over generated pillar pages: no text lost, no grade invented."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.model import FOUR_POINT_GRADES
+from indexer.normalise import to_blocks
+from indexer.parse import parse_pillar_page
+from indexer.questions import QUESTIONS
+
+KEYS = sorted(QUESTIONS)
+WORDS = st.sampled_from(
+    "the force is good at planning demand and requires improvement in how it uses "
+    "resources outstanding work with partners inadequate records victims".split()
+)
+PARAGRAPH = st.lists(WORDS, min_size=4, max_size=30).map(lambda ws: " ".join(ws).capitalize() + ".")
+
+
+@st.composite
+def pillar_page(draw: st.DrawFn) -> tuple[str, list[str], list[str]]:
+    cycle, pillar = draw(st.sampled_from(KEYS))
+    lines = ["Skip to content", f"Kent PEEL {cycle}"]
+    if draw(st.booleans()):
+        lines.append(pillar)
+    lines += ["Last updated 03/11/2016"]
+    grades_written: list[str] = []
+    if draw(st.booleans()):
+        g = draw(st.sampled_from(FOUR_POINT_GRADES))
+        lines.append(g)
+        grades_written.append(g)
+    prose: list[str] = draw(st.lists(PARAGRAPH, min_size=1, max_size=3))
+    lines += prose
+    if draw(st.booleans()):
+        lines.append(f"Questions for {pillar}")
+    numbered = draw(st.booleans())
+    for q in draw(
+        st.lists(st.sampled_from(QUESTIONS[(cycle, pillar)]), min_size=1, max_size=4, unique=True)
+    ):
+        if numbered:
+            lines.append(str(q.number))
+        lines.append(q.text)
+        if draw(st.booleans()):
+            g = draw(st.sampled_from(FOUR_POINT_GRADES))
+            lines.append(g)
+            grades_written.append(g)
+        body = draw(st.lists(PARAGRAPH, min_size=1, max_size=3))
+        lines += body
+        prose += body
+        if draw(st.booleans()):
+            lines.append("Areas for improvement")
+            items = draw(st.lists(PARAGRAPH, min_size=1, max_size=3))
+            lines += [f"  • {item}" for item in items]
+            prose += items
+    return "\n\n".join(lines), prose, grades_written
+
+
+@settings(max_examples=150, deadline=None)
+@given(pillar_page())
+def test_no_text_lost_and_no_grade_invented(page: tuple[str, list[str], list[str]]) -> None:
+    text, prose, grades_written = page
+    report = parse_pillar_page(to_blocks(text), "generated.txt")
+    paragraphs = [p for s in report.sections for p in s.text.split("\n\n")]
+    # Every paragraph of prose is in exactly one section, unchanged.
+    for p in prose:
+        assert paragraphs.count(p) >= 1, p
+    assert len(paragraphs) == len(prose)
+    # A stated grade (not Ungraded or blank) always comes from a grade line of the page.
+    stated = [
+        s.grade
+        for s in report.sections
+        if s.kind in ("summary", "question") and s.grade not in ("", "Ungraded")
+    ]
+    assert sorted(stated) == sorted(grades_written)

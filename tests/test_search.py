@@ -1,0 +1,171 @@
+"""The search module over a real index: matching, stemming, facets, sorting, highlighting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from webapp.query import QueryProblem, SearchRequest
+from webapp.search import Archive
+
+
+@pytest.fixture(scope="module")
+def archive(archive_index: Path) -> Archive:
+    return Archive(archive_index)
+
+
+def ids(archive: Archive, **kw: object) -> list[str]:
+    result = archive.search(SearchRequest(**kw))  # type: ignore[arg-type]
+    return [h.section.section_id for h in result.hits]
+
+
+def counts(archive: Archive, facet: str, **kw: object) -> dict[str, int]:
+    result = archive.search(SearchRequest(**kw))  # type: ignore[arg-type]
+    return {v.value: v.count for v in result.facets[facet]}
+
+
+def test_rare_terms_find_exactly_their_sections(archive: Archive) -> None:
+    assert sorted(ids(archive, q="THRIVE")) == [
+        "durham-2015-legitimacy:q3",
+        "kent-2017-effectiveness:q1",
+        "metropolitan-2016-efficiency:summary",
+    ]
+    assert ids(archive, q="kaleidoscope") == ["kent-2017-effectiveness:q4-afi-2"]
+    assert ids(archive, q="downtime") == [] and ids(archive, q="Cymraeg") == []
+
+
+def test_stemming_matches_other_forms(archive: Archive) -> None:
+    solvable = set(ids(archive, q="solvable"))
+    assert solvable == set(ids(archive, q="solvability"))
+    assert {
+        "metropolitan-2016-efficiency:q2",
+        "metropolitan-2016-efficiency:summary",
+        "kent-2017-effectiveness:q2",
+        "thames-valley-2014-efficiency:q3",
+        "greater-manchester-2017-efficiency:summary",
+    } == solvable
+
+
+def test_phrase_and_boolean_queries(archive: Archive) -> None:
+    assert sorted(ids(archive, q='"risk of harm assessment"')) == [
+        "kent-2017-effectiveness:q4",
+        "thames-valley-2014-efficiency:q1",
+    ]
+    assert set(ids(archive, q="THRIVE OR kaleidoscope")) == set(ids(archive, q="THRIVE")) | {
+        "kent-2017-effectiveness:q4-afi-2"
+    }
+    assert "metropolitan-2016-efficiency:summary" not in ids(archive, q="THRIVE NOT ICT")
+
+
+def test_grade_filter_and_disjunctive_counts(archive: Archive) -> None:
+    met = {"force": ("Metropolitan Police Service",)}
+    assert counts(archive, "grade", q="solvability", filters=met) == {
+        "Good": 1,
+        "Requires improvement": 1,
+    }
+    ri = {**met, "grade": ("requires improvement",)}  # values match case-insensitively
+    assert ids(archive, q="solvability", filters=ri) == ["metropolitan-2016-efficiency:q2"]
+    # The grade facet still offers the other grade; other facets follow the selection.
+    assert counts(archive, "grade", q="solvability", filters=ri) == {
+        "Good": 1,
+        "Requires improvement": 1,
+    }
+    assert counts(archive, "kind", q="solvability", filters=ri) == {"question": 1}
+
+
+def test_values_of_one_facet_or_together_and_facets_and_together(archive: Archive) -> None:
+    both = archive.search(SearchRequest(filters={"grade": ("Outstanding", "Inadequate")}))
+    assert {h.section.grade for h in both.hits} == {"Outstanding"}
+    kent_good = archive.search(
+        SearchRequest(filters={"grade": ("Good",), "force": ("Kent Police",)})
+    )
+    assert {(h.section.force, h.section.grade) for h in kent_good.hits} == {("Kent Police", "Good")}
+    assert kent_good.total == 2
+
+
+def test_facets_list_in_their_declared_order(archive: Archive) -> None:
+    result = archive.search(SearchRequest(per_page=100))
+    assert [v.value for v in result.facets["grade"]] == [
+        "Outstanding",
+        "Good",
+        "Requires improvement",
+        "Ungraded",
+    ]
+    assert [v.value for v in result.facets["cycle"]] == ["2014", "2015", "2016", "2017", "2018/19"]
+    assert [v.value for v in result.facets["kind"]] == [
+        "summary",
+        "question",
+        "area_for_improvement",
+    ]
+    assert [v.label for v in result.facets["kind"]][2] == "Area for improvement"
+    forces = [v.value for v in result.facets["force"]]
+    assert forces == sorted(forces, key=str.lower) and len(forces) == 9
+    assert result.total == sum(v.count for v in result.facets["grade"]) + 1  # one not stated
+
+
+def test_browse_mode_lists_everything_newest_report_first(archive: Archive) -> None:
+    result = archive.search(SearchRequest(per_page=100))
+    sections = [h.section for h in result.hits]
+    assert result.total == len(sections) == 50
+    dates = [s.updated for s in sections]
+    assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]
+    first = [s for s in sections if s.report_id == sections[0].report_id]
+    assert [s.position for s in first] == sorted(s.position for s in first)
+    oldest = archive.search(SearchRequest(sort="oldest", per_page=1)).hits[0].section
+    assert oldest.report_id == "thames-valley-2014-efficiency" and oldest.anchor == "summary"
+
+
+def test_pagination(archive: Archive) -> None:
+    everything = ids(archive, per_page=100)
+    pages = [ids(archive, per_page=20, page=n) for n in (1, 2, 3)]
+    assert sum(pages, []) == everything
+    past = archive.search(SearchRequest(page=9))
+    assert past.hits == [] and past.total == 50 and past.notices
+
+
+def test_snippets_mark_hits_and_escape_text(archive: Archive) -> None:
+    hit = archive.search(SearchRequest(q="THRIVE", filters={"force": ("Kent Police",)})).hits[0]
+    assert "<mark>THRIVE</mark>" in hit.snippet
+    html = archive.highlight_all("a <b> & THRIVE", frozenset({"thrive"}))
+    assert html == "a &lt;b&gt; &amp; <mark>THRIVE</mark>"
+    assert archive.snippet("<script>x</script>", frozenset()) == "&lt;script&gt;x&lt;/script&gt;"
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"grade": ("Excellent",)}, "Unknown grade 'Excellent'"),
+        ({"force": ("Atlantis",)}, "Unknown force 'Atlantis'"),
+    ],
+)
+def test_unknown_facet_values_are_explained(
+    archive: Archive, filters: dict[str, tuple[str, ...]], message: str
+) -> None:
+    with pytest.raises(QueryProblem, match=message):
+        archive.search(SearchRequest(filters=filters))
+
+
+def test_stopword_only_query_is_explained(archive: Archive) -> None:
+    with pytest.raises(QueryProblem, match="no words to search for"):
+        archive.search(SearchRequest(q="the and of"))
+
+
+def test_report_reads_back_in_order(archive: Archive) -> None:
+    sections = archive.report("metropolitan-2016-efficiency")
+    assert sections is not None
+    assert [s.anchor for s in sections] == [
+        "summary",
+        "q1",
+        "q2",
+        "q2-afi-1",
+        "q2-afi-2",
+        "q3",
+        "q3-afi-1",
+    ]
+    assert archive.report("no-such-report") is None
+
+
+def test_relevance_puts_heading_matches_first(archive: Archive) -> None:
+    hits = archive.search(SearchRequest(q="specialist capabilities")).hits
+    assert hits[0].section.section_id == "kent-2017-effectiveness:q5"
