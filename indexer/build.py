@@ -2,6 +2,11 @@
 
 One bad file never stops a build: it is reported by name with its reason and every other file
 is indexed. The result says what was built, by force, pillar and grade.
+
+Builds are incremental: a file whose content hash (and whose sidecar's and provenance record's)
+matches the build in service, made by the same schema and parser versions, is not parsed
+again; its sections are copied from that build's stored fields. The new build is still
+written whole and swapped in atomically, so removed files simply disappear.
 """
 
 from __future__ import annotations
@@ -14,10 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import formats
+from indexer.draft import ParsedReport
 from indexer.errors import ReportError
+from indexer.forces import find_force
+from indexer.metadata import inferred, is_companion, load_sidecar, provenance_path, sidecar_path
 from indexer.model import Section
-from indexer.parse import ParsedReport, parse_pillar_page
-from indexer.store import build_lock, write_build
+from indexer.reports import parse_report
+from indexer.schema import SCHEMA_VERSION
+from indexer.store import build_lock, current_build, read_manifest, stored_sections, write_build
+
+# Bump when parsing changes what a file yields: builds then re-parse every file.
+PARSER_VERSION = 2
 
 
 @dataclass(slots=True)
@@ -30,6 +42,8 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
     encoding: str = ""
     sha256: str = ""
+    meta_sha256: str = ""
+    reused: bool = False  # sections copied from the previous build, not parsed again
 
     @property
     def ok(self) -> bool:
@@ -41,6 +55,11 @@ class BuildResult:
     files: list[FileResult]
     skipped: list[str] = field(default_factory=list)
     index_path: Path | None = None
+
+    @property
+    def parsed(self) -> list[str]:
+        """Files that were parsed this time (not copied from the previous build)."""
+        return [f.source for f in self.files if not f.reused]
 
     @property
     def failures(self) -> list[FileResult]:
@@ -75,7 +94,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     p = Path(root) / name
-                    if name.startswith("."):
+                    if name.startswith(".") or is_companion(p):
                         continue
                     if p.suffix.lower() in formats.SUFFIXES:
                         found.append(p)
@@ -86,17 +105,32 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     return sorted(set(found), key=lambda p: source_name(p)), skipped
 
 
+def companion_hash(path: Path) -> str:
+    """A hash of the sidecar and provenance files beside `path` ("" when there are none)."""
+    digest = hashlib.sha256()
+    found = False
+    for companion in (sidecar_path(path), provenance_path(path)):
+        if companion.exists():
+            found = True
+            digest.update(companion.name.encode() + b"\0" + companion.read_bytes())
+    return digest.hexdigest() if found else ""
+
+
 def parse_file(path: Path) -> FileResult:
     """Read, normalise and parse one file; never raises for a bad file."""
     result = FileResult(source_name(path))
     try:
         if not path.exists():
             raise ReportError("no such file")
-        result.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-        normalised = formats.read(path)
+        data = formats.read_bytes(path)
+        result.sha256 = hashlib.sha256(data).hexdigest()
+        result.meta_sha256 = companion_hash(path)
+        override = load_sidecar(path)
+        normalised = formats.read(path, data)
         result.encoding = normalised.encoding
         result.warnings.extend(normalised.warnings)
-        report = parse_pillar_page(normalised.blocks, result.source)
+        hints = inferred(path, normalised.meta.get("url", ""))
+        report = parse_report(normalised, result.source, hints, override)
         result.warnings.extend(report.warnings)
         result.report = report
     except ReportError as exc:
@@ -104,15 +138,83 @@ def parse_file(path: Path) -> FileResult:
     return result
 
 
+@dataclass(slots=True)
+class Previous:
+    """The build in service, as far as an incremental build can reuse it."""
+
+    path: Path
+    files: dict[str, dict[str, object]]
+
+    @classmethod
+    def find(cls, index_dir: Path) -> Previous | None:
+        build_path = current_build(index_dir)
+        if build_path is None:
+            return None
+        try:
+            manifest = read_manifest(build_path)
+        except (OSError, ValueError):
+            return None
+        if manifest.get("schema_version") != SCHEMA_VERSION:
+            return None
+        if manifest.get("parser_version") != PARSER_VERSION:
+            return None
+        files = manifest.get("files")
+        return cls(build_path, files) if isinstance(files, dict) else None
+
+    def reuse(self, path: Path, sections: dict[str, list[Section]]) -> FileResult | None:
+        """The file's result from this build, if the file and its companions are unchanged."""
+        source = source_name(path)
+        entry = self.files.get(source)
+        if not isinstance(entry, dict) or entry.get("error") or not entry.get("report_id"):
+            return None
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            meta = companion_hash(path)
+        except OSError:
+            return None
+        if (sha, meta) != (entry.get("sha256"), entry.get("meta_sha256", "")):
+            return None
+        mine = [s for s in sections.get(str(entry["report_id"]), []) if s.source == source]
+        if not mine or len(mine) != entry.get("sections"):
+            return None
+        first = mine[0]
+        report = ParsedReport(
+            first.report_id,
+            first.report_title,
+            first.report_type,
+            find_force(first.force) if first.force else None,
+            first.cycle,
+            str(entry.get("pillar", first.pillar)),
+            first.updated,
+            sections=mine,
+            warnings=[str(w) for w in entry.get("warnings", []) or []],  # type: ignore[union-attr]
+            url=first.url,
+            layout=str(entry.get("layout", "")),
+        )
+        return FileResult(
+            source,
+            report,
+            warnings=list(report.warnings),
+            encoding=str(entry.get("encoding", "")),
+            sha256=sha,
+            meta_sha256=meta,
+            reused=True,
+        )
+
+
 def parse_all(
-    paths: Iterable[Path], progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None
+    paths: Iterable[Path],
+    progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+    previous: Previous | None = None,
 ) -> BuildResult:
-    """Parse every file; a report id seen twice fails the later file."""
+    """Parse every file (or reuse it from `previous`); a report id seen twice fails the later."""
     files, skipped = discover(paths)
     results: list[FileResult] = []
     seen: dict[str, str] = {}
+    old_sections = stored_sections(previous.path) if previous else {}
     for path in progress(files) if progress else files:
-        result = parse_file(path)
+        reused = previous.reuse(path, old_sections) if previous else None
+        result = reused or parse_file(path)
         if result.report is not None:
             rid = result.report.report_id
             if rid in seen:
@@ -127,12 +229,19 @@ def parse_all(
 def manifest_for(result: BuildResult) -> dict[str, object]:
     return {
         "reports": sum(1 for f in result.files if f.ok),
+        "parser_version": PARSER_VERSION,
         "files": {
             f.source: {
                 "sha256": f.sha256,
+                "meta_sha256": f.meta_sha256,
                 "report_id": f.report.report_id if f.report else None,
                 "sections": len(f.report.sections) if f.report else 0,
                 "error": f.error or None,
+                "warnings": f.warnings,
+                "encoding": f.encoding,
+                "report_type": f.report.report_type if f.report else None,
+                "pillar": f.report.pillar if f.report else None,
+                "layout": f.report.layout if f.report else None,
             }
             for f in result.files
         },
@@ -143,13 +252,16 @@ def build(
     paths: Iterable[Path],
     index_dir: Path,
     progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+    incremental: bool = True,
 ) -> BuildResult:
     """Parse everything under `paths` and put a new index in service at `index_dir`.
 
+    Unchanged files are copied from the build in service unless `incremental` is False.
     Nothing is written when no file yields a section: an empty index never replaces a good one.
     """
     with build_lock(index_dir):
-        result = parse_all(paths, progress)
+        previous = Previous.find(index_dir) if incremental else None
+        result = parse_all(paths, progress, previous)
         sections = result.sections
         if sections:
             result.index_path = write_build(index_dir, sections, manifest_for(result))

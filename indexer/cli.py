@@ -6,12 +6,14 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 import click
 from tqdm import tqdm
 
 from indexer.build import BuildResult, FileResult, build, discover, parse_all, source_name
-from indexer.model import GRADES
+from indexer.fetch import Fetcher, FetchError, expand
+from indexer.model import GRADES, KINDS, PILLARS
 from indexer.schema import SCHEMA_VERSION
 from indexer.store import BuildLocked, current_build, read_manifest
 
@@ -95,11 +97,15 @@ def _unchanged(paths: tuple[Path, ...], index_dir: Path) -> bool:
 @click.option(
     "--if-changed", is_flag=True, help="Do nothing when the index was built from these same files."
 )
-def build_cmd(paths: tuple[Path, ...], index_dir: Path, if_changed: bool) -> None:
+@click.option(
+    "--full", is_flag=True, help="Parse every file again, even those unchanged since last build."
+)
+def build_cmd(paths: tuple[Path, ...], index_dir: Path, if_changed: bool, full: bool) -> None:
     """Index report files and folders into a new index, swapped in when complete.
 
     A file that cannot be read or recognised is reported with the reason; every other file is
-    still indexed, and the exit status is 1.
+    still indexed, and the exit status is 1. Files unchanged since the build in service (same
+    content hash, same sidecar) are not parsed again: their sections are copied over.
 
     \b
     Example:
@@ -109,7 +115,7 @@ def build_cmd(paths: tuple[Path, ...], index_dir: Path, if_changed: bool) -> Non
         click.echo(f"Index at {index_dir} is up to date; nothing to do.")
         return
     try:
-        result = build(paths, index_dir, progress=_progress)
+        result = build(paths, index_dir, progress=_progress, incremental=not full)
     except BuildLocked as exc:
         raise click.ClickException(str(exc)) from exc
     _summarise(result, index_dir)
@@ -124,11 +130,14 @@ def _summarise(result: BuildResult, index_dir: Path) -> None:
         click.echo(f"No sections found; the index at {index_dir} was left as it was.", err=True)
     else:
         click.echo(f"Indexed {reports} report(s), {len(sections)} section(s) into {index_dir}")
+        reused = len(result.files) - len(result.parsed)
+        click.echo(f"  parsed {len(result.parsed)} file(s), reused {reused} unchanged")
         click.echo(f"  by force:  {_fmt(result.counts('force'))}")
         click.echo(f"  by cycle:  {_fmt(result.counts('cycle'))}")
         click.echo(f"  by pillar: {_fmt(result.counts('pillar'))}")
         click.echo(f"  by grade:  {_fmt(result.counts('grade'), GRADES)}")
-        click.echo(f"  by kind:   {_fmt(result.counts('kind'))}")
+        click.echo(f"  by kind:   {_fmt(result.counts('kind'), KINDS)}")
+        click.echo(f"  by type:   {_fmt(result.counts('report_type'))}")
     if result.skipped:
         click.echo(f"  passed over {len(result.skipped)} file(s) of other types in folders")
     _report_problems(result.files)
@@ -139,33 +148,116 @@ def _summarise(result: BuildResult, index_dir: Path) -> None:
 def check_cmd(paths: tuple[Path, ...]) -> None:
     """Parse files without writing anything and show what each one yields.
 
+    For each file: its report type and layout, force, cycle, pillar (or areas of policing),
+    sections by kind, grades, and warnings (grade outside the cycle's scale, question or
+    area not known for the cycle, no grade, no sections found). A file that cannot be
+    indexed is shown as FAIL with the reason, and the exit status is 1.
+
     \b
     Example:
-      peel-index check corpus/
+      peel-index check corpus/ downloads/durham-2021-22.html
     """
     result = parse_all(paths)
     for f in result.files:
         if f.report is None:
             click.echo(f"FAIL {f.source}: {f.error}")
             continue
-        r = f.report
-        kinds = Counter(s.kind for s in r.sections)
-        grades = Counter(
-            s.grade or "(none)" for s in r.sections if s.kind != "area_for_improvement"
-        )
-        click.echo(f"ok   {f.source} [{f.encoding}]")
-        click.echo(
-            f"     {r.report_id}: {r.force.name} · {r.cycle} · {r.pillar} · "
-            f"updated {r.updated.isoformat() if r.updated else 'unknown'}"
-        )
-        click.echo(f"     sections: {_fmt(kinds)}")
-        click.echo(f"     grades:   {_fmt(grades, GRADES)}")
-        for s in r.sections:
-            if s.kind == "question":
-                click.echo(f"       Q{s.question_number} {s.grade or '(no grade)'}: {s.question}")
-        for warning in f.warnings:
-            click.echo(f"     warning: {warning}")
+        for line in describe(f):
+            click.echo(line)
     failed = len(result.failures)
     click.echo(f"{len(result.files) - failed} ok, {failed} failed")
     if failed:
         sys.exit(1)
+
+
+def describe(f: FileResult) -> list[str]:
+    """The lines `check` prints for one file that parsed."""
+    r = f.report
+    assert r is not None
+    kinds = Counter(s.kind for s in r.sections)
+    grades = Counter(s.grade or "(none)" for s in r.sections if s.kind in ("summary", "question"))
+    pillars = sorted({s.pillar for s in r.sections if s.pillar}, key=PILLARS.index)
+    pillar = ", ".join(pillars) or ("areas of policing" if r.layout.startswith("areas") else "")
+    lines = [
+        f"ok   {f.source} [{f.encoding}]",
+        f"     {r.report_id}: {r.force_name or '(no force)'} · {r.cycle or '(no cycle)'} · "
+        f"{pillar or '(no pillar)'} · "
+        f"updated {r.updated.isoformat() if r.updated else 'unknown'}",
+        f"     type:     {r.report_type} ({r.layout})",
+        f"     sections: {_fmt(kinds, KINDS) or '(none)'}",
+        f"     grades:   {_fmt(grades, GRADES) or '(none)'}",
+    ]
+    label = "area " if r.layout.startswith("areas") else "Q"
+    for s in r.sections:
+        if s.kind == "question":
+            where = f"{s.pillar} " if s.pillar and s.pillar != r.pillar else ""
+            lines.append(
+                f"       {where}{label}{s.question_number} {s.grade or '(no grade)'}: {s.question}"
+            )
+    lines.extend(f"     warning: {w}" for w in f.warnings)
+    return lines
+
+
+@main.command("fetch")
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option(
+    "--dest", required=True, type=click.Path(file_okay=False, path_type=Path),
+    help="Corpus folder to save reports into (with a .provenance.json beside each).",
+)  # fmt: skip
+@click.option("--urls-file", type=click.File("r"), help="A file of URLs, one a line.")
+@click.option("--force", "forces", multiple=True, help="Force to fetch (repeatable).")
+@click.option("--cycle", "cycles", multiple=True, help="Cycle, e.g. 2016 or 2021/22.")
+@click.option("--pillar", "pillars", multiple=True, help="Pillar (before 2021); default all.")
+@click.option("--delay", default=1.0, show_default=True, help="Seconds between requests.")
+@click.option("--retries", default=3, show_default=True, help="Retries for 429/5xx errors.")
+@click.option(
+    "--host-map", multiple=True, metavar="HOST=BASE",
+    help="Request HOST's pages from BASE instead (e.g. a mirror or a test server).",
+)  # fmt: skip
+def fetch_cmd(
+    urls: tuple[str, ...],
+    dest: Path,
+    urls_file: TextIO | None,
+    forces: tuple[str, ...],
+    cycles: tuple[str, ...],
+    pillars: tuple[str, ...],
+    delay: float,
+    retries: int,
+    host_map: tuple[str, ...],
+) -> None:
+    """Download reports into a corpus folder, politely, each saved once with its provenance.
+
+    Give URLs, a file of URLs, or selectors (--force and --cycle, optionally --pillar), which
+    are expanded through the site's URL patterns. Honours robots.txt, waits between requests,
+    retries with back-off and skips what is already saved.
+
+    \b
+    Example:
+      peel-index fetch --force Durham --cycle 2021/22 --dest corpus/downloads
+    """
+    wanted = [*urls, *(line.strip() for line in urls_file or () if line.strip())]
+    try:
+        if forces or cycles:
+            if not (forces and cycles):
+                raise FetchError("selectors need both --force and --cycle")
+            wanted += expand(forces, cycles, pillars)
+        mapping = dict(_host_pair(item) for item in host_map)
+    except FetchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not wanted:
+        raise click.UsageError("give URLs, --urls-file, or --force with --cycle")
+    fetcher = Fetcher(dest, mapping, delay=delay, retries=retries, log=click.echo)
+    outcomes = fetcher.fetch_all(wanted)
+    saved = sum(o.status == "saved" for o in outcomes)
+    failed = [o for o in outcomes if o.status.startswith("failed")]
+    skipped = len(outcomes) - saved - len(failed)
+    click.echo(f"{saved} saved, {skipped} skipped, {len(failed)} failed")
+    if failed:
+        sys.exit(1)
+
+
+def _host_pair(item: str) -> tuple[str, str]:
+    host, sep, base = item.partition("=")
+    if not sep or not base.startswith(("http://", "https://")):
+        raise FetchError(f"--host-map wants HOST=http(s)://BASE, not {item!r}")
+    return host.strip().lower(), base.strip()

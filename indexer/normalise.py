@@ -9,27 +9,48 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from indexer.errors import ReportError
 
+CELL_SEP = " | "
 BULLET_RE = re.compile(r"^\s*(?:[•●▪◦‣·∙*]|-(?=\s)|–(?=\s))\s*")
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One unit of text: a line or paragraph ("line"), or a list item ("item")."""
+    """One unit of text, the same whatever the file format.
+
+    Kinds: "line" (a line of plain text, heading or not), "heading" (with its `level`, 1 = top),
+    "para" (a paragraph), "item" (a list item) and "row" (a table row: its cells joined by
+    `CELL_SEP`, empty cells kept so that columns line up). Parsers that do not care about the
+    difference treat "heading", "para" and "row" like "line".
+    """
 
     kind: str
     text: str
     line: int
+    level: int = 0
+
+    @property
+    def cells(self) -> list[str]:
+        """The cells of a table row (the whole text as one cell for other kinds)."""
+        return [c.strip() for c in self.text.split(CELL_SEP)] if self.kind == "row" else [self.text]
 
 
 @dataclass(slots=True)
 class Normalised:
+    """A file's blocks, how it was decoded, and what the file itself says about it.
+
+    `meta` holds what the format carries besides the text: an HTML page's `title` and canonical
+    `url`, a PDF's document `title`. Metadata inference reads it.
+    """
+
     blocks: list[Block]
     encoding: str
     warnings: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 def decode(data: bytes) -> tuple[str, str, list[str]]:
@@ -111,14 +132,25 @@ def clean_line(line: str) -> str:
 
 def to_blocks(text: str) -> list[Block]:
     """Lines of plain text to blocks, chrome dropped, bullets marked as items."""
-    blocks: list[Block] = []
-    drop_next_paragraph = False
+    raw: list[Block] = []
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for number, raw in enumerate(raw_lines, start=1):
-        bullet = BULLET_RE.match(raw)
-        line = clean_line(raw[bullet.end() :] if bullet else raw)
-        if not line:
-            continue
+    for number, line in enumerate(raw_lines, start=1):
+        bullet = BULLET_RE.match(line)
+        cleaned = clean_line(line[bullet.end() :] if bullet else line)
+        if cleaned:
+            raw.append(Block("item" if bullet else "line", cleaned, number))
+    return strip_chrome(raw)
+
+
+def strip_chrome(blocks: Iterable[Block]) -> list[Block]:
+    """Drop site chrome, banners (with their message) and repeated boilerplate from blocks.
+
+    Every format's reader ends here, so the same chrome is stripped from text, HTML and PDF.
+    """
+    kept: list[Block] = []
+    drop_next_paragraph = False
+    for block in blocks:
+        line = block.text
         if drop_next_paragraph:
             drop_next_paragraph = False
             continue
@@ -130,8 +162,8 @@ def to_blocks(text: str) -> list[Block]:
             continue
         if folded in REPEATED_BOILERPLATE or BOILERPLATE_SENTENCE.match(line):
             continue
-        blocks.append(Block("item" if bullet else "line", line, number))
-    return blocks
+        kept.append(block)
+    return kept
 
 
 def normalise(data: bytes) -> Normalised:

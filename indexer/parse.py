@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from indexer.draft import Draft, ParsedReport, freeze
 from indexer.errors import ReportError
-from indexer.forces import Force, find_force
-from indexer.model import FOUR_POINT_GRADES, GRADES, PILLARS, Section, cycle_slug, cycle_year
+from indexer.forces import find_force
+from indexer.model import FOUR_POINT_GRADES, GRADES, PILLARS, cycle_slug, cycle_year
 from indexer.normalise import Block
 from indexer.questions import KnownQuestion, headline_pillar, known_questions, match_question
 
@@ -57,39 +57,6 @@ def grade_line(text: str) -> tuple[str, str] | None:
     if key in STATUS_LINES:
         return "Ungraded", STATUS_LINES[key]
     return None
-
-
-@dataclass(slots=True)
-class ParsedReport:
-    """What one file yielded: the report's identity, its sections and any warnings."""
-
-    report_id: str
-    title: str
-    report_type: str
-    force: Force
-    cycle: str
-    pillar: str
-    updated: dt.date | None
-    sections: list[Section] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Draft:
-    """A section being assembled before it is frozen into a `Section`."""
-
-    kind: str
-    anchor: str
-    heading: str
-    line: int
-    number: int | None = None
-    question: str = ""
-    grade: str = ""
-    grade_note: str = ""
-    grade_stated: bool = False
-    known: KnownQuestion | None = None
-    paragraphs: list[str] = field(default_factory=list)
-    children: list[_Draft] = field(default_factory=list)
 
 
 def _find_title(blocks: list[Block]) -> tuple[int, re.Match[str]]:
@@ -153,7 +120,7 @@ def parse_pillar_page(blocks: list[Block], source: str) -> ParsedReport:
             raise ReportError("pillar not recognised: no pillar line, headline or known question")
         warnings.append(f"pillar line missing; inferred {pillar}")
 
-    summary = _Draft(
+    summary = Draft(
         "summary", "summary", f"{pillar}: {headline}" if headline else pillar, blocks[start].line
     )
     if i < len(blocks) and (g := grade_line(blocks[i].text)):
@@ -169,7 +136,7 @@ def parse_pillar_page(blocks: list[Block], source: str) -> ParsedReport:
     report = ParsedReport(
         report_id, report_title, "PEEL assessment", force, cycle, pillar, updated, warnings=warnings
     )
-    report.sections = list(_freeze(report, drafts, source))
+    report.sections = freeze(report, drafts, source)
     if not any(s.kind == "question" for s in report.sections):
         warnings.append("no questions found")
     return report
@@ -187,8 +154,8 @@ def _pillar_from_questions(blocks: list[Block], cycle: str) -> str | None:
 
 
 def _split_questions(
-    blocks: list[Block], cycle: str, pillar: str, summary: _Draft, warnings: list[str]
-) -> list[_Draft]:
+    blocks: list[Block], cycle: str, pillar: str, summary: Draft, warnings: list[str]
+) -> list[Draft]:
     """Walk the body: summary paragraphs, then questions with their lists."""
     drafts = [summary]
     current = summary
@@ -199,13 +166,13 @@ def _split_questions(
 
     def start_question(
         text: str, known: KnownQuestion | None, number: int | None, line: int
-    ) -> _Draft:
+    ) -> Draft:
         nonlocal count
         count += 1
         n = number or (known.number if known else None) or count
         if known and number and known.number != number:
             warnings.append(f"line {line}: question numbered {number} is known as {known.number}")
-        draft = _Draft(
+        draft = Draft(
             "question", f"q{n}", f"Question {n}: {text}", line, number=n, question=text, known=known
         )
         drafts.append(draft)
@@ -234,7 +201,7 @@ def _split_questions(
                 }[list_kind]
                 where = f" (question {target.number})" if target.number else ""
                 target.children.append(
-                    _Draft(
+                    Draft(
                         list_kind,
                         f"{target.anchor}-{short}-{n}",
                         f"{label} {n}{where}",
@@ -265,7 +232,7 @@ def _split_questions(
         if (
             num
             and nxt is not None
-            and nxt.kind == "line"
+            and nxt.kind != "item"
             and (in_questions or match_question(nxt.text, cycle, pillar) or nxt.text.endswith("?"))
         ):
             pending_number = int(num[1])
@@ -298,7 +265,7 @@ def _split_questions(
     return drafts
 
 
-def _settle_grades(drafts: list[_Draft], cycle: str, pillar: str, warnings: list[str]) -> None:
+def _settle_grades(drafts: list[Draft], cycle: str, pillar: str, warnings: list[str]) -> None:
     """Fill grades that no grade line stated, from what the report says explicitly."""
     summary = drafts[0]
     pillar_status = summary.grade_note if summary.grade == "Ungraded" else ""
@@ -329,48 +296,10 @@ def _settle_grades(drafts: list[_Draft], cycle: str, pillar: str, warnings: list
             )
 
 
-def _freeze(report: ParsedReport, drafts: list[_Draft], source: str) -> list[Section]:
-    sections: list[Section] = []
-    force = report.force
-
-    def make(d: _Draft, parent: _Draft | None) -> Section:
-        owner = parent or d
-        return Section(
-            report_id=report.report_id,
-            section_id=f"{report.report_id}:{d.anchor}",
-            anchor=d.anchor,
-            report_title=report.title,
-            report_type=report.report_type,
-            force=force.name,
-            force_short=force.short,
-            force_slug=force.slug,
-            region=force.region,
-            cycle=report.cycle,
-            year=cycle_year(report.cycle),
-            pillar=report.pillar,
-            question_number=owner.number,
-            question=owner.question,
-            grade=owner.grade,
-            grade_note=owner.grade_note,
-            kind=d.kind,
-            heading=d.heading,
-            text="\n\n".join(d.paragraphs),
-            position=len(sections),
-            source=source,
-            updated=report.updated,
-        )
-
-    for d in drafts:
-        sections.append(make(d, None))
-        for child in d.children:
-            sections.append(make(child, d))
-    return sections
-
-
 def summary_line(report: ParsedReport) -> str:
     """One line describing what a file yielded, for `peel-index check`."""
     kinds: dict[str, int] = {}
     for s in report.sections:
         kinds[s.kind] = kinds.get(s.kind, 0) + 1
     parts = ", ".join(f"{n} {k}" for k, n in kinds.items())
-    return f"{report.report_id}: {report.force.name}, {report.cycle}, {report.pillar} — {parts}"
+    return f"{report.report_id}: {report.force_name}, {report.cycle}, {report.pillar} — {parts}"

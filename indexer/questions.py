@@ -126,7 +126,9 @@ HEADLINES: dict[str, str] = {
     "How efficient is the force at keeping people safe and reducing crime?": "Efficiency",
     "How legitimate is the force at keeping people safe and reducing crime?": "Legitimacy",
     "How effectively does the force reduce crime and keep people safe?": "Effectiveness",
-    "How efficiently does the force operate and how sustainable are its services to the public?": "Efficiency",
+    "How efficiently does the force operate and how sustainable are its services to the public?": (
+        "Efficiency"
+    ),
     "How legitimately does the force treat the public and its workforce?": "Legitimacy",
     "How well the force delivers value for money": "Efficiency",
     "How well does the force provide value for money?": "Efficiency",
@@ -160,4 +162,52 @@ def match_question(line: str, cycle: str, pillar: str) -> KnownQuestion | None:
     for q in known_questions(cycle, pillar):
         if fold(q.text) == key:
             return q
+    return None
+
+
+# Areas of policing graded from 2021/22 (reference §2): (label, graded). Forces differ in
+# which areas their report covers, and the labels vary a little, so these are a guide for
+# `peel-index check` and for finding area headings, not a closed list.
+AREAS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "2021/22": (
+        ("Providing a service to the victims of crime", False),
+        ("Recording data about crime", True),
+        ("Treatment of the public", True),
+        ("Preventing crime", True),
+        ("Preventing crime and anti-social behaviour", True),
+        ("Responding to the public", True),
+        ("Investigating crime", True),
+        ("Protecting vulnerable people", True),
+        ("Managing offenders", True),
+        ("Managing offenders and suspects", True),
+        ("Disrupting serious organised crime", True),
+        ("Meeting the strategic policing requirement", False),
+        ("Responding to armed threats", False),
+        ("Developing a positive workplace", True),
+        ("Building, supporting and protecting the workforce", True),
+        ("Good use of resources", True),
+        ("Strategic planning, organisational management and value for money", True),
+    ),
+    "2023–25": (
+        ("Victim service assessment", False),
+        ("Providing a service to the victims of crime", False),
+        ("Recording data about crime", True),
+        ("Police powers and public treatment", True),
+        ("Preventing crime", True),
+        ("Responding to the public", True),
+        ("Investigating crime", True),
+        ("Protecting vulnerable people", True),
+        ("Managing offenders and suspects", True),
+        ("Building, supporting and protecting the workforce", True),
+        ("Leadership and force management", True),
+    ),
+}
+
+
+def known_area(name: str, cycle: str) -> tuple[str, bool] | None:
+    """The known area of this cycle that `name` names, if any: (label, graded)."""
+    key = fold(name)
+    for label, graded in AREAS.get(cycle, ()):
+        if fold(label) == key:
+            return label, graded
     return None

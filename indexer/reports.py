@@ -1,0 +1,127 @@
+"""Stage 3's front door: pick the structure parser for a report's blocks, then apply overrides.
+
+Layouts, tried in this order:
+- 2021/22 and 2023–25 reports (areas of policing) — `indexer.parse_areas`;
+- 2018/19 integrated reports and force overview pages — `indexer.parse_integrated`;
+- 2014–2018/19 pillar pages ("Kent PEEL 2016") — `indexer.parse`;
+- other report types (no force) — `indexer.parse_other`.
+A sidecar's values override whatever the parser inferred; a sidecar `report_type` other than
+"PEEL assessment" sends the file straight to the other-types parser.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from indexer.draft import ParsedReport
+from indexer.errors import ReportError
+from indexer.forces import find_force
+from indexer.metadata import Hints
+from indexer.model import FOUR_POINT_GRADES, PEEL_ASSESSMENT, cycle_slug, cycle_year
+from indexer.normalise import Normalised
+from indexer.parse import TITLE_RE, parse_pillar_page
+from indexer.parse_areas import looks_like_areas_report, parse_areas_report
+from indexer.parse_integrated import (
+    looks_like_integrated,
+    looks_like_overview,
+    parse_integrated_report,
+    parse_overview,
+)
+from indexer.parse_other import parse_other_report, report_type_of
+
+
+def parse_report(
+    normalised: Normalised, source: str, inferred: Hints, override: Hints
+) -> ParsedReport:
+    """The report in `normalised`: inferred from its text, file name and URL; then overridden."""
+    blocks = normalised.blocks
+    hints = override.over(inferred).over(Hints(url=normalised.meta.get("url", "")))
+    page_title = normalised.meta.get("title", "")
+    if override.report_type and override.report_type != PEEL_ASSESSMENT:
+        report = parse_other_report(blocks, source, hints, page_title)
+    elif looks_like_areas_report(blocks, hints):
+        report = parse_areas_report(blocks, source, hints)
+    elif looks_like_integrated(blocks):
+        report = parse_integrated_report(blocks, source, hints)
+    elif looks_like_overview(blocks):
+        report = parse_overview(blocks, source, hints)
+    elif any(TITLE_RE.match(b.text) for b in blocks) or not report_type_of(page_title, blocks):
+        report = parse_pillar_page(blocks, source)
+    else:
+        report = parse_other_report(blocks, source, hints, page_title)
+    report = apply_overrides(report, override, inferred_url=hints.url)
+    check_grades(report)
+    if not report.sections:
+        report.warnings.append("no sections found")
+    return report
+
+
+def apply_overrides(report: ParsedReport, override: Hints, inferred_url: str = "") -> ParsedReport:
+    """The report with a sidecar's values in place of what was inferred (ids follow suit)."""
+    changes: dict[str, object] = {}
+    force = report.force
+    if override.force:
+        force = find_force(override.force)
+        if force is None:
+            raise ReportError(f"sidecar names an unknown force {override.force!r}")
+    cycle = override.cycle or report.cycle
+    pillar = override.pillar or report.pillar
+    title = override.title or report.title
+    url = override.url or report.url or inferred_url
+    updated = override.updated or report.updated
+    report_type = override.report_type or report.report_type
+    if (force, cycle, pillar, title, url, updated, report_type) == (
+        report.force, report.cycle, report.pillar, report.title, report.url, report.updated,
+        report.report_type,
+    ):  # fmt: skip
+        return report
+    report_id = report.report_id
+    if force is not None and (force, cycle, pillar) != (report.force, report.cycle, report.pillar):
+        tail = f"-{pillar.lower()}" if pillar and report.layout == "pillar page" else ""
+        report_id = f"{force.slug}-{cycle_slug(cycle)}{tail}"
+    year = cycle_year(cycle) if cycle[:4].isdigit() else 0
+    changes = {
+        "report_id": report_id,
+        "report_title": title,
+        "report_type": report_type,
+        "force": force.name if force else "",
+        "force_short": force.short if force else "",
+        "force_slug": force.slug if force else "",
+        "region": force.region if force else "",
+        "cycle": cycle,
+        "year": year,
+        "url": url,
+        "updated": updated,
+    }
+    sections = [
+        dataclasses.replace(
+            s,
+            **changes,
+            section_id=f"{report_id}:{s.anchor}",
+            pillar=pillar if s.pillar == report.pillar else s.pillar,
+        )
+        for s in report.sections
+    ]
+    return dataclasses.replace(
+        report,
+        report_id=report_id,
+        title=title,
+        report_type=report_type,
+        force=force,
+        cycle=cycle,
+        pillar=pillar,
+        updated=updated,
+        url=url,
+        sections=sections,
+    )
+
+
+def check_grades(report: ParsedReport) -> None:
+    """Warn about a grade outside the cycle's scale ("Adequate" before 2021/22)."""
+    if not report.cycle[:4].isdigit() or cycle_year(report.cycle) >= 2021:
+        return
+    for s in report.sections:
+        if s.grade == "Adequate" and s.kind in ("summary", "question"):
+            message = f"{s.anchor}: grade 'Adequate' is outside the {report.cycle} scale"
+            if not any(w.startswith(message) for w in report.warnings):
+                report.warnings.append(f"{message} ({', '.join(FOUR_POINT_GRADES)})")

@@ -1,0 +1,64 @@
+"""Incremental builds: only new or changed files are parsed; removed ones leave the index."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from indexer.build import build
+from indexer.store import open_index
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CORPUS = FIXTURES / "corpus"
+
+
+def _report_ids(index_dir: Path) -> set[str]:
+    opened = open_index(index_dir, "peel-index build")
+    with opened.whoosh.searcher() as searcher:
+        ids = {doc["report_id"] for doc in searcher.all_stored_fields()}
+    opened.whoosh.close()
+    return ids
+
+
+def test_rebuild_parses_only_changed_files(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index_dir = tmp_path / "index"
+    first = build([corpus], index_dir)
+    assert len(first.parsed) == len(first.files) == 8
+    before = _report_ids(index_dir)
+
+    kent = corpus / "kent-peel-2017-effectiveness.txt"
+    kent.write_text(kent.read_text("utf-8").replace("Good", "Good", 1) + "\nA new line.\n", "utf-8")
+    (corpus / "durham-peel-2015-legitimacy.txt").unlink()
+    shutil.copy(FIXTURES / "formats" / "gwent-2021-22.html", corpus / "gwent-2021-22.html")
+    second = build([corpus], index_dir)
+
+    assert sorted(Path(p).name for p in second.parsed) == [
+        "gwent-2021-22.html",
+        "kent-peel-2017-effectiveness.txt",
+    ]
+    assert not second.failures
+    after = _report_ids(index_dir)
+    assert after == (before - {"durham-2015-legitimacy"}) | {"gwent-2021-22"}
+    reused = {f.source: f for f in second.files if f.reused}
+    assert len(reused) == 6
+    # Copied sections are the same as freshly parsed ones.
+    fresh = build([corpus], tmp_path / "fresh", incremental=False)
+    assert sorted(s.to_dict().items().__repr__() for s in fresh.sections) == sorted(
+        s.to_dict().items().__repr__() for s in second.sections
+    )
+    assert second.index_path is not None and second.index_path != first.index_path
+
+
+def test_changing_a_sidecar_reparses_its_report(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index_dir = tmp_path / "index"
+    build([corpus], index_dir)
+    side = corpus / "kent-peel-2017-effectiveness.txt.meta.json"
+    side.write_text('{"url": "https://example.org/kent-2017"}', "utf-8")
+    again = build([corpus], index_dir)
+    assert [Path(p).name for p in again.parsed] == ["kent-peel-2017-effectiveness.txt"]
+    kent = [s for s in again.sections if s.force_slug == "kent"]
+    assert kent and all(s.url == "https://example.org/kent-2017" for s in kent)
