@@ -12,21 +12,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import highlight, qparser, query
-from whoosh.analysis import StemmingAnalyzer
+from whoosh import qparser, query
 
 from indexer.model import Section
 from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS
 from indexer.store import IndexUnavailable, OpenedIndex, current_build, from_stored, open_index
+from webapp import highlight
 from webapp.query import QueryProblem, SearchRequest
+from webapp.vectorised import TermIndex
 
 MAX_EXPANSION = 256  # terms one wildcard may expand to
-SNIPPET_CHARS = 320
 DEFAULT_BUILD_HINT = "peel-index build corpus/ --index-dir DIR"
 
 __all__ = [
@@ -69,23 +68,6 @@ class SearchResult:
         return max(1, -(-self.total // self.request.per_page))
 
 
-class _MarkFormatter(highlight.HtmlFormatter):  # type: ignore[misc]
-    """Whoosh's escaping HTML formatter, marking hits with a plain <mark>."""
-
-    def __init__(self) -> None:
-        super().__init__(tagname="mark", between=" ")
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{self._text(highlight.get_text(text, token, replace))}</mark>"
-
-    def format_fragment(self, fragment: Any, replace: bool = False) -> str:
-        """A fragment, with an ellipsis where it starts or ends inside the text."""
-        body = str(super().format_fragment(fragment, replace)).strip()
-        head = "… " if fragment.startchar > 0 else ""
-        tail = " …" if fragment.endchar < len(fragment.text) else ""
-        return head + body + tail
-
-
 @dataclass(slots=True)
 class _Columns:
     """Facet and sort columns of one build as arrays indexed by document number."""
@@ -98,6 +80,10 @@ class _Columns:
     live: np.ndarray  # bool: not deleted
     report_docs: dict[str, list[int]] = field(default_factory=dict)
 
+    @property
+    def all_live(self) -> bool:
+        return bool(self.live.all())
+
 
 class _Generation:
     """One build in service: the opened index, its searcher and cached columns."""
@@ -106,6 +92,7 @@ class _Generation:
         self.opened = opened
         self.searcher = opened.whoosh.searcher()
         self.columns = self._load_columns()
+        self.terms = TermIndex(self.searcher, tuple(TEXT_FIELDS))
 
     def _load_columns(self) -> _Columns:
         reader = self.searcher.reader()
@@ -143,13 +130,17 @@ class _Generation:
 class Archive:
     """The archive's search service over the index directory in service."""
 
-    def __init__(self, index_dir: Path, build_hint: str = DEFAULT_BUILD_HINT) -> None:
+    def __init__(
+        self, index_dir: Path, build_hint: str = DEFAULT_BUILD_HINT, vectorised: bool = True
+    ) -> None:
+        # vectorised=False answers every query with Whoosh's own matchers and collector (the
+        # reference the vectorised path is tested against).
+        self.vectorised = vectorised
         self.index_dir = index_dir
         self.build_hint = build_hint
         self._lock = threading.RLock()
         self._build: Path | None = None
         self._gen: _Generation | None = None
-        self._analyzer = StemmingAnalyzer()
         self._generation()  # raises IndexUnavailable when there is nothing to serve
 
     # -- the build in service ---------------------------------------------------------------
@@ -197,6 +188,8 @@ class Archive:
         )
         parser.remove_plugin_class(qparser.FieldsPlugin)
         parser.remove_plugin_class(qparser.BoostPlugin)
+        # "[a TO z]" would expand to every indexed word in between: brackets are plain text.
+        parser.remove_plugin_class(qparser.RangePlugin)
         parsed = parser.parse(q)
         if parsed is query.NullQuery or isinstance(parsed, type(query.NullQuery)):
             raise QueryProblem(
@@ -260,11 +253,19 @@ class Archive:
         searcher = gen.searcher
         selected, absent = self._filter_codes(cols, req.filters)
         q: query.Query | None = None
+        scores: np.ndarray | None = None
         if req.q:
             q = self.parse_query(req.q)
             self._check_expansion(q, searcher.reader())
-            matched = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
-            matched.sort()
+            fast = gen.terms.evaluate(q) if self.vectorised else None
+            if fast is not None:
+                matched, scores = fast
+                if not cols.all_live:
+                    alive = cols.live[matched]
+                    matched, scores = matched[alive], scores[alive]
+            else:
+                matched = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+                matched.sort()
         else:
             matched = np.flatnonzero(cols.live)
 
@@ -283,7 +284,10 @@ class Archive:
         sort = req.effective_sort
         notices: list[str] = []
         if start < len(docs):
-            if sort == "relevance" and q is not None:
+            if sort == "relevance" and q is not None and scores is not None:
+                top = _top(docs, scores[keep], end)[start:end]
+                page_docs = [(int(d), float(sc)) for d, sc in top]
+            elif sort == "relevance" and q is not None:
                 allow = None if len(docs) == len(matched) else set(docs.tolist())
                 results = searcher.search(q, limit=end, filter=allow)
                 page_docs = [(hit.docnum, hit.score) for hit in results[start:end]]
@@ -357,32 +361,11 @@ class Archive:
 
     def snippet(self, text: str, terms: frozenset[str]) -> str:
         """Escaped HTML: the passages around the hits, or the opening of the text."""
-        if terms:
-            fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=90)
-            marked = highlight.highlight(
-                text, terms, self._analyzer, fragmenter, _MarkFormatter(), top=2
-            )
-            if marked:
-                return str(marked)
-        opening = text[:SNIPPET_CHARS]
-        if len(text) > SNIPPET_CHARS:
-            opening = opening.rsplit(" ", 1)[0] + " …"
-        return escape(opening, quote=False)
+        return highlight.snippet(text, terms)
 
     def highlight_all(self, text: str, terms: frozenset[str]) -> str:
         """Escaped HTML of the whole text with every hit in <mark>."""
-        if terms:
-            marked = highlight.highlight(
-                text,
-                terms,
-                self._analyzer,
-                highlight.WholeFragmenter(charlimit=None),
-                _MarkFormatter(),
-                top=1,
-            )
-            if marked:
-                return str(marked)
-        return escape(text, quote=False)
+        return highlight.mark_all(text, terms)
 
     def query_terms(self, q: str) -> frozenset[str]:
         """The indexed words a query looks for (for highlighting a report page)."""
@@ -405,3 +388,15 @@ class Archive:
                 return None
             sections = [from_stored(gen.searcher.stored_fields(d)) for d in docs]
         return sorted(sections, key=lambda s: s.position)
+
+
+def _top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The `k` best (doc, score) pairs: highest score first, then lowest document number,
+    the order Whoosh's collector gives."""
+    if len(docs) > 4 * k:
+        # Keep every document scoring at least the k-th best score (ties included).
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        pick = np.flatnonzero(scores >= kth)
+        docs, scores = docs[pick], scores[pick]
+    order = np.lexsort((docs, -scores))[:k]
+    return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
