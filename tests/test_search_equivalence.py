@@ -16,6 +16,8 @@ QUERIES = [
     "THRIVE OR kaleidoscope", "demand NOT ICT", "(THRIVE OR solvability) AND force",
     "victims OR workforce OR leadership", "planning demand future", "legitimacy", "xylophone",
     '"risk of harm assessment"', "solv*", "NOT demand", "plans AND NOT ICT", "Taser",
+    '"current demand"', '"the force"', '"risk of harm"', '"force is good"', '"demand" OR THRIVE',
+    '"planning for demand in the future" AND force', '"no such phrase anywhere"',
 ]
 FILTERS: list[dict[str, tuple[str, ...]]] = [
     {}, {"grade": ("Good",)}, {"grade": ("Good", "Requires improvement")},

@@ -263,6 +263,13 @@ class Archive:
                 if not cols.all_live:
                     alive = cols.live[matched]
                     matched, scores = matched[alive], scores[alive]
+            elif self.vectorised:
+                # One pass of Whoosh's matchers collects every match with its score.
+                every = searcher.search(q, limit=None).top_n
+                matched = np.fromiter((d for _, d in every), dtype=np.int64, count=len(every))
+                scores = np.fromiter((sc for sc, _ in every), dtype=np.float64, count=len(every))
+                order = np.argsort(matched, kind="stable")
+                matched, scores = matched[order], scores[order]
             else:
                 matched = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
                 matched.sort()

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from math import log
+from pickle import loads
 from typing import Any
 
 import numpy as np
 from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
 from whoosh.scoring import BM25F
+from whoosh.system import _INT_SIZE
 
 Postings = tuple[np.ndarray, np.ndarray]  # (docnums int64 ascending, weights float64)
 Scored = tuple[np.ndarray, np.ndarray]  # (docnums int64 ascending, scores float64)
@@ -122,6 +125,8 @@ class TermIndex:
         if isinstance(q, query.Or):
             ids, scores = _tree(_union, [self._eval(s) for s in q.subqueries])
             return ids, _boost(scores, q.boost)
+        if isinstance(q, query.Phrase):
+            return self._phrase(q)
         raise TypeError(type(q).__name__)  # excluded by _supported
 
     def _term(self, q: query.Term) -> Scored:
@@ -143,9 +148,83 @@ class TermIndex:
         return ids, _boost(scores, q.boost)
 
 
+    def _phrase(self, q: query.Phrase) -> Scored:
+        """Documents where the words stand at consecutive positions (Whoosh's SpanNear2 with
+        slop 1, as Phrase uses), scored as the sum of the words' term scores."""
+        words = [w if isinstance(w, str) else w.decode("utf-8") for w in q.words]
+        per_word = [self._term(query.Term(q.fieldname, w)) for w in words]
+        if any(not len(ids) for ids, _ in per_word):
+            return _EMPTY_IDS, _EMPTY_F
+        ids, scores = _tree(_intersect, per_word)
+        if len(words) > 1 and len(ids):
+            shift = np.int64(1 << 24)
+            keys: np.ndarray | None = None
+            for k, word in enumerate(words):
+                docs, positions = self._positions(q.fieldname, word, ids)
+                word_keys = np.unique(docs * shift + (positions - k))
+                keys = word_keys if keys is None else np.intersect1d(keys, word_keys,
+                                                                     assume_unique=True)
+            assert keys is not None
+            found = np.unique(keys // shift)
+            keep = np.isin(ids, found, assume_unique=True)
+            ids, scores = ids[keep], scores[keep]
+        return ids, _boost(scores, q.boost)
+
+    def _positions(self, fieldname: str, text: str, docs: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """(doc, position) pairs of a term, for the given sorted documents only."""
+        fmt = self.searcher.schema[fieldname].format
+        if type(fmt) is not Positions:
+            raise TypeError("phrase positions need the Positions format")
+        hits: list[int] = []
+        codes: list[int] = []
+        counts: list[int] = []
+        for leaf, offset in self.reader.leaf_readers():
+            if (fieldname, text) not in leaf:
+                continue
+            m = leaf.postings(fieldname, text)
+            while m.is_active():
+                if isinstance(m, W3LeafMatcher):
+                    m._read_ids()
+                    block = np.asarray(m._ids, dtype=np.int64) + offset
+                    where = np.searchsorted(docs, block)
+                    hit = (where < len(docs)) & (docs[np.minimum(where, len(docs) - 1)] == block)
+                    if hit.any():
+                        m._read_values()
+                        values = m._values
+                        for i in np.flatnonzero(hit).tolist():
+                            # Positions.decode_positions, without its per-position loop.
+                            v = values[i]
+                            deltas = loads(v[_INT_SIZE:] if v.endswith(b".")
+                                           else v[_INT_SIZE:] + b".")
+                            codes.extend(deltas)
+                            counts.append(len(deltas))
+                            hits.append(int(block[i]))
+                    m._next_block()
+                else:
+                    doc = m.id() + offset
+                    i = int(np.searchsorted(docs, doc))
+                    if i < len(docs) and docs[i] == doc:
+                        positions = list(m.value_as("positions"))
+                        codes.extend(np.diff(positions, prepend=0).tolist())
+                        counts.append(len(positions))
+                        hits.append(doc)
+                    m.next()
+        if not counts:
+            return _EMPTY_IDS, _EMPTY_IDS
+        deltas_a = np.asarray(codes, dtype=np.int64)
+        counts_a = np.asarray(counts, dtype=np.int64)
+        running = np.cumsum(deltas_a)
+        firsts = np.cumsum(counts_a) - counts_a
+        before = np.repeat(running[firsts] - deltas_a[firsts], counts_a)
+        return np.repeat(np.asarray(hits, dtype=np.int64), counts_a), running - before
+
+
 def _supported(q: query.Query) -> bool:
     if isinstance(q, query.Term):
         return True
+    if isinstance(q, query.Phrase):
+        return q.slop == 1 and len(q.words) > 0
     if isinstance(q, query.And):
         subs = q.subqueries
         return (any(not isinstance(s, query.Not) for s in subs)
