@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import fields, index
-from whoosh.analysis import StemmingAnalyzer
 
+from indexer import fastwrite
+from indexer.analysis import FastStemmingAnalyzer
 from indexer.model import SECTION_FIELDS, Section
 from indexer.schema import FACET_NAMES, MANIFEST_NAME, SCHEMA_VERSION, TEXT_FIELDS
 
@@ -43,7 +44,7 @@ class BuildLocked(IndexUnavailable):
 
 def whoosh_schema() -> fields.Schema:
     """The Whoosh schema, derived from the declarations in `indexer.schema`."""
-    analyzer = StemmingAnalyzer()
+    analyzer = FastStemmingAnalyzer()
     spec: dict[str, Any] = {
         "section_id": fields.ID(stored=True, unique=True),
         "report_id": fields.ID(stored=True, sortable=True),
@@ -175,6 +176,7 @@ def write_build(index_dir: Path, sections: Iterable[Section], manifest: dict[str
     final = builds / build_id
     tmp.mkdir()
     try:
+        fastwrite.patch()
         ix = index.create_in(str(tmp), whoosh_schema(), indexname=INDEX_NAME)
         writer = ix.writer(limitmb=256)
         count = 0

@@ -14,16 +14,12 @@ from functools import lru_cache
 from html import escape
 
 from whoosh.analysis.tokenizers import default_pattern
-from whoosh.lang.porter import stem
+
+from indexer.analysis import stem_word
 
 SNIPPET_CHARS = 320
 SURROUND = 90
 MAX_FRAGMENTS = 2
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return str(stem(word))
 
 
 @lru_cache(maxsize=1024)
@@ -46,14 +42,14 @@ def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     if not terms:
         return []
     return [
-        m.span() for m in _candidates(terms).finditer(text) if _stem(m.group().lower()) in terms
+        m.span() for m in _candidates(terms).finditer(text) if stem_word(m.group().lower()) in terms
     ]
 
 
 def match_spans_reference(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """The same by tokenising everything (the definition `match_spans` is tested against)."""
     return [m.span() for m in default_pattern.finditer(text)
-            if _stem(m.group().lower()) in terms]
+            if stem_word(m.group().lower()) in terms]
 
 
 def _mark(text: str, start: int, end: int, spans: Iterable[tuple[int, int]]) -> str:

@@ -1,0 +1,58 @@
+"""The fused analyzer yields exactly the tokens of Whoosh's StemmingAnalyzer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh.analysis import StemmingAnalyzer
+
+from indexer.analysis import FastStemmingAnalyzer
+from tests.conftest import FIXTURE_CORPUS, SEED
+
+REFERENCE = StemmingAnalyzer()
+FAST = FastStemmingAnalyzer()
+ATTRS = ("text", "pos", "startchar", "endchar", "stopped", "boost", "original")
+
+
+def tokens(analyzer: Any, text: str, **kw: Any) -> list[tuple[Any, ...]]:
+    return [tuple(getattr(t, a, None) for a in ATTRS) for t in analyzer(text, **kw)]
+
+
+PIECES = st.one_of(
+    st.sampled_from(["the", "of", "a", "I", "Solvability", "solvable", "THRIVE", "policies",
+                     "x.y", "3.141", "e.g.", "*", "well-being", "don't", "Caf\u00e9", "ﬁne",
+                     "İstanbul", "ß", "2013–16", "and", "be", "__init__", "a*b"]),
+    st.text(min_size=1, max_size=8),
+)
+TEXT = st.lists(st.tuples(PIECES, st.sampled_from([" ", "  ", ".", ", ", "\n", "-", "’", ""])),
+                max_size=40).map(lambda parts: "".join(p + s for p, s in parts))
+OPTIONS = st.fixed_dictionaries({}, optional={
+    "positions": st.booleans(), "chars": st.booleans(), "keeporiginal": st.booleans(),
+    "removestops": st.booleans(), "start_pos": st.integers(0, 5),
+    "start_char": st.integers(0, 5), "tokenize": st.booleans(),
+    "mode": st.sampled_from(["index", "query", ""]), "no_morph": st.booleans(),
+    "boosts": st.booleans(),
+})
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT, OPTIONS)
+def test_same_tokens_as_whoosh(text: str, options: dict[str, Any]) -> None:
+    assert tokens(FAST, text, **options) == tokens(REFERENCE, text, **options)
+
+
+def test_same_tokens_on_real_reports() -> None:
+    for path in [SEED, *FIXTURE_CORPUS.glob("*.txt")]:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for kw in ({"positions": True, "chars": True}, {"mode": "query"},
+                   {"positions": True, "removestops": False}):
+            assert tokens(FAST, text, **kw) == tokens(REFERENCE, text, **kw)
+
+
+def test_it_pickles_and_compares() -> None:
+    import pickle
+
+    assert pickle.loads(pickle.dumps(FAST)) == FAST
+    assert FAST.has_morph()
