@@ -5,12 +5,14 @@ is indexed. The result says what was built, by force, pillar and grade.
 
 Builds are incremental: a file whose content hash (and whose sidecar's and provenance record's)
 matches the build in service, made by the same schema and parser versions, is not parsed
-again; its sections are copied from that build's stored fields. The new build is still
-written whole and swapped in atomically, so removed files simply disappear.
+again. The new build starts as hard links to the old build's segment files (Whoosh never
+changes a written file), drops the reports of changed and removed files, adds the newly
+parsed ones and is swapped in atomically, like a full build. The old build is untouched.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from collections import Counter
@@ -26,10 +28,21 @@ from indexer.metadata import inferred, is_companion, load_sidecar, provenance_pa
 from indexer.model import Section
 from indexer.reports import parse_report
 from indexer.schema import SCHEMA_VERSION
-from indexer.store import build_lock, current_build, read_manifest, stored_sections, write_build
+from indexer.store import (
+    build_lock,
+    current_build,
+    index_counts,
+    read_manifest,
+    write_build,
+    write_incremental,
+)
 
 # Bump when parsing changes what a file yields: builds then re-parse every file.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
+# What a manifest entry must record for its file to be reused without parsing it again.
+REUSE_KEYS = ("report_id", "title", "report_type", "force", "cycle", "updated", "sections")
+# The facets a build's summary counts.
+SUMMARY_FACETS = ("force", "cycle", "pillar", "grade", "kind", "report_type")
 
 
 @dataclass(slots=True)
@@ -43,11 +56,18 @@ class FileResult:
     encoding: str = ""
     sha256: str = ""
     meta_sha256: str = ""
-    reused: bool = False  # sections copied from the previous build, not parsed again
+    reused: bool = False  # kept from the previous build, not parsed again
+    reused_sections: int = 0  # how many sections a reused file holds in the index
 
     @property
     def ok(self) -> bool:
         return self.report is not None
+
+    @property
+    def section_count(self) -> int:
+        if self.reused:
+            return self.reused_sections
+        return len(self.report.sections) if self.report else 0
 
 
 @dataclass(slots=True)
@@ -55,6 +75,8 @@ class BuildResult:
     files: list[FileResult]
     skipped: list[str] = field(default_factory=list)
     index_path: Path | None = None
+    # What the index in service holds after the build, by facet (from the index itself).
+    totals: dict[str, Counter[str]] = field(default_factory=dict)
 
     @property
     def parsed(self) -> list[str]:
@@ -67,7 +89,12 @@ class BuildResult:
 
     @property
     def sections(self) -> list[Section]:
+        """Sections parsed this time (a reused file's sections stay in the index)."""
         return [s for f in self.files if f.report for s in f.report.sections]
+
+    @property
+    def section_count(self) -> int:
+        return sum(f.section_count for f in self.files)
 
     def counts(self, attr: str) -> Counter[str]:
         return Counter(getattr(s, attr) or "(none)" for s in self.sections)
@@ -161,11 +188,13 @@ class Previous:
         files = manifest.get("files")
         return cls(build_path, files) if isinstance(files, dict) else None
 
-    def reuse(self, path: Path, sections: dict[str, list[Section]]) -> FileResult | None:
-        """The file's result from this build, if the file and its companions are unchanged."""
+    def reuse(self, path: Path) -> FileResult | None:
+        """The file's entry in this build, if the file and its companions are unchanged."""
         source = source_name(path)
         entry = self.files.get(source)
         if not isinstance(entry, dict) or entry.get("error") or not entry.get("report_id"):
+            return None
+        if not all(key in entry for key in REUSE_KEYS):
             return None
         try:
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -174,22 +203,20 @@ class Previous:
             return None
         if (sha, meta) != (entry.get("sha256"), entry.get("meta_sha256", "")):
             return None
-        mine = [s for s in sections.get(str(entry["report_id"]), []) if s.source == source]
-        if not mine or len(mine) != entry.get("sections"):
-            return None
-        first = mine[0]
+        force = str(entry["force"])
+        updated = entry.get("updated")
         report = ParsedReport(
-            first.report_id,
-            first.report_title,
-            first.report_type,
-            find_force(first.force) if first.force else None,
-            first.cycle,
-            str(entry.get("pillar", first.pillar)),
-            first.updated,
-            sections=mine,
+            str(entry["report_id"]),
+            str(entry["title"]),
+            str(entry["report_type"]),
+            find_force(force) if force else None,
+            str(entry["cycle"]),
+            str(entry.get("pillar") or ""),
+            dt.date.fromisoformat(updated) if isinstance(updated, str) and updated else None,
+            sections=[],
             warnings=[str(w) for w in entry.get("warnings", []) or []],  # type: ignore[union-attr]
-            url=first.url,
-            layout=str(entry.get("layout", "")),
+            url=str(entry.get("url") or ""),
+            layout=str(entry.get("layout") or ""),
         )
         return FileResult(
             source,
@@ -199,7 +226,17 @@ class Previous:
             sha256=sha,
             meta_sha256=meta,
             reused=True,
+            reused_sections=int(entry.get("sections") or 0),  # type: ignore[call-overload]
         )
+
+    def dropped_reports(self, result: BuildResult) -> set[str]:
+        """Report ids of this build that the new one does not keep as they were."""
+        kept = {f.source for f in result.files if f.reused}
+        return {
+            str(entry["report_id"])
+            for source, entry in self.files.items()
+            if isinstance(entry, dict) and entry.get("report_id") and source not in kept
+        }
 
 
 def parse_all(
@@ -211,9 +248,8 @@ def parse_all(
     files, skipped = discover(paths)
     results: list[FileResult] = []
     seen: dict[str, str] = {}
-    old_sections = stored_sections(previous.path) if previous else {}
     for path in progress(files) if progress else files:
-        reused = previous.reuse(path, old_sections) if previous else None
+        reused = previous.reuse(path) if previous else None
         result = reused or parse_file(path)
         if result.report is not None:
             rid = result.report.report_id
@@ -235,7 +271,13 @@ def manifest_for(result: BuildResult) -> dict[str, object]:
                 "sha256": f.sha256,
                 "meta_sha256": f.meta_sha256,
                 "report_id": f.report.report_id if f.report else None,
-                "sections": len(f.report.sections) if f.report else 0,
+                "sections": f.section_count,
+                "title": f.report.title if f.report else None,
+                "force": (f.report.force.name if f.report.force else "") if f.report else None,
+                "cycle": f.report.cycle if f.report else None,
+                "updated": f.report.updated.isoformat()
+                if f.report and f.report.updated else None,
+                "url": f.report.url if f.report else None,
                 "error": f.error or None,
                 "warnings": f.warnings,
                 "encoding": f.encoding,
@@ -262,7 +304,14 @@ def build(
     with build_lock(index_dir):
         previous = Previous.find(index_dir) if incremental else None
         result = parse_all(paths, progress, previous)
-        sections = result.sections
-        if sections:
-            result.index_path = write_build(index_dir, sections, manifest_for(result))
+        if result.section_count:
+            manifest = manifest_for(result)
+            if previous is not None and any(f.reused for f in result.files):
+                result.index_path = write_incremental(
+                    index_dir, previous.path, previous.dropped_reports(result),
+                    result.sections, manifest,
+                )
+            else:
+                result.index_path = write_build(index_dir, result.sections, manifest)
+            result.totals = index_counts(result.index_path, SUMMARY_FACETS)
     return result

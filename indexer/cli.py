@@ -119,25 +119,26 @@ def build_cmd(paths: tuple[Path, ...], index_dir: Path, if_changed: bool, full: 
     except BuildLocked as exc:
         raise click.ClickException(str(exc)) from exc
     _summarise(result, index_dir)
-    if result.failures or not result.sections:
+    if result.failures or not result.section_count:
         sys.exit(1)
 
 
 def _summarise(result: BuildResult, index_dir: Path) -> None:
     reports = sum(1 for f in result.files if f.ok)
-    sections = result.sections
+    totals = result.totals
     if result.index_path is None:
         click.echo(f"No sections found; the index at {index_dir} was left as it was.", err=True)
     else:
-        click.echo(f"Indexed {reports} report(s), {len(sections)} section(s) into {index_dir}")
+        sections = sum(totals["kind"].values())
+        click.echo(f"Indexed {reports} report(s), {sections} section(s) into {index_dir}")
         reused = len(result.files) - len(result.parsed)
         click.echo(f"  parsed {len(result.parsed)} file(s), reused {reused} unchanged")
-        click.echo(f"  by force:  {_fmt(result.counts('force'))}")
-        click.echo(f"  by cycle:  {_fmt(result.counts('cycle'))}")
-        click.echo(f"  by pillar: {_fmt(result.counts('pillar'))}")
-        click.echo(f"  by grade:  {_fmt(result.counts('grade'), GRADES)}")
-        click.echo(f"  by kind:   {_fmt(result.counts('kind'), KINDS)}")
-        click.echo(f"  by type:   {_fmt(result.counts('report_type'))}")
+        click.echo(f"  by force:  {_fmt(totals['force'])}")
+        click.echo(f"  by cycle:  {_fmt(totals['cycle'])}")
+        click.echo(f"  by pillar: {_fmt(totals['pillar'])}")
+        click.echo(f"  by grade:  {_fmt(totals['grade'], GRADES)}")
+        click.echo(f"  by kind:   {_fmt(totals['kind'], KINDS)}")
+        click.echo(f"  by type:   {_fmt(totals['report_type'])}")
     if result.skipped:
         click.echo(f"  passed over {len(result.skipped)} file(s) of other types in folders")
     _report_problems(result.files)

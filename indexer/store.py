@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,23 +129,6 @@ def open_index(index_dir: Path, build_hint: str) -> OpenedIndex:
     return OpenedIndex(build, manifest, ix)
 
 
-def stored_sections(build: Path) -> dict[str, list[Section]]:
-    """Every section stored in a build, by report id, in report order ({} if unreadable)."""
-    try:
-        ix = index.open_dir(str(build), indexname=INDEX_NAME)
-    except Exception:  # a damaged old build only means a full re-parse
-        return {}
-    found: dict[str, list[Section]] = {}
-    with ix.searcher() as searcher:
-        for stored in searcher.all_stored_fields():
-            section = from_stored(stored)
-            found.setdefault(section.report_id, []).append(section)
-    ix.close()
-    for sections in found.values():
-        sections.sort(key=lambda s: s.position)
-    return found
-
-
 @contextlib.contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
     """Hold the directory's build lock, or raise `BuildLocked` at once."""
@@ -162,50 +146,112 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _new_build_dir(index_dir: Path) -> tuple[Path, Path, str]:
+    builds = index_dir / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    build_id = f"{stamp}-{uuid.uuid4().hex[:8]}"
+    tmp = builds / f".tmp-{build_id}"
+    tmp.mkdir()
+    return tmp, builds / build_id, build_id
+
+
+def _add_all(writer: Any, sections: Iterable[Section]) -> None:
+    try:
+        for section in sections:
+            writer.add_document(**to_document(section))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def _finish(index_dir: Path, tmp: Path, final: Path, build_id: str, ix: index.Index,
+            manifest: dict[str, Any]) -> Path:
+    """Write the manifest last, rename the build into place and put it in service."""
+    manifest = {
+        **manifest,
+        "schema_version": SCHEMA_VERSION,
+        "build_id": build_id,
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "sections": ix.doc_count(),
+    }
+    ix.close()
+    with open(tmp / MANIFEST_NAME, "w", encoding="utf-8") as fh:
+        json.dump(manifest, fh, indent=2, sort_keys=True)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.rename(tmp, final)
+    _swap_current(index_dir, final)
+    return final
+
+
 def write_build(index_dir: Path, sections: Iterable[Section], manifest: dict[str, Any]) -> Path:
     """Write a complete new build and put it in service; the old one serves until then.
 
     The caller holds `build_lock`. On any failure the temporary directory is removed and the
     build in service is untouched.
     """
-    builds = index_dir / BUILDS
-    builds.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    build_id = f"{stamp}-{uuid.uuid4().hex[:8]}"
-    tmp = builds / f".tmp-{build_id}"
-    final = builds / build_id
-    tmp.mkdir()
+    tmp, final, build_id = _new_build_dir(index_dir)
     try:
         fastwrite.patch()
         ix = index.create_in(str(tmp), whoosh_schema(), indexname=INDEX_NAME)
-        writer = ix.writer(limitmb=256)
-        count = 0
-        try:
-            for section in sections:
-                writer.add_document(**to_document(section))
-                count += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        manifest = {
-            **manifest,
-            "schema_version": SCHEMA_VERSION,
-            "build_id": build_id,
-            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "sections": count,
-        }
-        with open(tmp / MANIFEST_NAME, "w", encoding="utf-8") as fh:
-            json.dump(manifest, fh, indent=2, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.rename(tmp, final)
-        _swap_current(index_dir, final)
+        _add_all(ix.writer(limitmb=256), sections)
+        final = _finish(index_dir, tmp, final, build_id, ix, manifest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _prune(index_dir, keep=final)
     return final
+
+
+def write_incremental(
+    index_dir: Path,
+    base: Path,
+    drop_reports: Iterable[str],
+    sections: Iterable[Section],
+    manifest: dict[str, Any],
+) -> Path:
+    """A new build from `base`: its reports in `drop_reports` deleted, `sections` added.
+
+    The new build starts as hard links to `base`'s files. Whoosh writes new segment and
+    table-of-contents files and never changes a written one, so `base` stays as it was and
+    can go on serving until the swap. The caller holds `build_lock`.
+    """
+    tmp, final, build_id = _new_build_dir(index_dir)
+    try:
+        for item in base.iterdir():
+            if item.name == MANIFEST_NAME or item.name.endswith("_WRITELOCK"):
+                continue
+            os.link(item, tmp / item.name)
+        fastwrite.patch()
+        ix = index.open_dir(str(tmp), indexname=INDEX_NAME)
+        writer = ix.writer(limitmb=256)
+        for report_id in sorted(set(drop_reports)):
+            writer.delete_by_term("report_id", report_id)
+        _add_all(writer, sections)
+        final = _finish(index_dir, tmp, final, build_id, ix, manifest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(index_dir, keep=final)
+    return final
+
+
+def index_counts(build: Path, facets: Iterable[str]) -> dict[str, Counter[str]]:
+    """How many sections of a build have each value of each facet."""
+    ix = index.open_dir(str(build), indexname=INDEX_NAME)
+    out: dict[str, Counter[str]] = {}
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        live = [not reader.is_deleted(d) for d in range(reader.doc_count_all())]
+        for name in facets:
+            column = reader.column_reader(name)
+            out[name] = Counter(
+                (value or "(none)") for doc, value in enumerate(column) if live[doc]
+            )
+    ix.close()
+    return out
 
 
 def _swap_current(index_dir: Path, build: Path) -> None:

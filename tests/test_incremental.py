@@ -20,6 +20,14 @@ def _report_ids(index_dir: Path) -> set[str]:
     return ids
 
 
+def _stored(index_dir: Path) -> list[str]:
+    opened = open_index(index_dir, "peel-index build")
+    with opened.whoosh.searcher() as searcher:
+        docs = sorted(repr(sorted(doc.items())) for doc in searcher.all_stored_fields())
+    opened.whoosh.close()
+    return docs
+
+
 def test_rebuild_parses_only_changed_files(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
@@ -43,11 +51,11 @@ def test_rebuild_parses_only_changed_files(tmp_path: Path) -> None:
     assert after == (before - {"durham-2015-legitimacy"}) | {"gwent-2021-22"}
     reused = {f.source: f for f in second.files if f.reused}
     assert len(reused) == 6
-    # Copied sections are the same as freshly parsed ones.
+    # The index built incrementally holds the same sections as one built from scratch.
     fresh = build([corpus], tmp_path / "fresh", incremental=False)
-    assert sorted(s.to_dict().items().__repr__() for s in fresh.sections) == sorted(
-        s.to_dict().items().__repr__() for s in second.sections
-    )
+    assert _stored(tmp_path / "fresh") == _stored(index_dir)
+    assert second.section_count == fresh.section_count == len(_stored(index_dir))
+    assert second.totals == fresh.totals
     assert second.index_path is not None and second.index_path != first.index_path
 
 
@@ -62,3 +70,36 @@ def test_changing_a_sidecar_reparses_its_report(tmp_path: Path) -> None:
     assert [Path(p).name for p in again.parsed] == ["kent-peel-2017-effectiveness.txt"]
     kent = [s for s in again.sections if s.force_slug == "kent"]
     assert kent and all(s.url == "https://example.org/kent-2017" for s in kent)
+
+
+def test_incremental_build_leaves_the_old_build_intact_and_hides_dropped_reports(
+    tmp_path: Path,
+) -> None:
+    import hashlib
+
+    from webapp.query import SearchRequest
+    from webapp.search import Archive
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index_dir = tmp_path / "index"
+    first = build([corpus], index_dir)
+    assert first.index_path is not None
+    old_files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                 for p in first.index_path.iterdir()}
+    archive = Archive(index_dir)
+    assert archive.search(SearchRequest(q="xylophone")).total == 1  # only in Durham Q2
+
+    (corpus / "durham-peel-2015-legitimacy.txt").unlink()
+    second = build([corpus], index_dir)
+    assert second.index_path is not None and first.index_path.exists()
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in first.index_path.iterdir()} == old_files
+
+    # The server's archive picks up the new build; Durham is gone from hits and counts.
+    assert archive.search(SearchRequest(q="xylophone")).total == 0
+    everything = archive.search(SearchRequest(per_page=100))
+    assert everything.total == 43 - 6
+    forces = {v.value for v in everything.facets["force"]}
+    assert "Durham Constabulary" not in forces
+    assert archive.report("durham-2015-legitimacy") is None
