@@ -24,7 +24,6 @@ from typing import Any
 
 from whoosh import fields, index
 
-from indexer import fastwrite
 from indexer.analysis import FastStemmingAnalyzer
 from indexer.model import SECTION_FIELDS, Section
 from indexer.schema import FACET_NAMES, MANIFEST_NAME, SCHEMA_VERSION, TEXT_FIELDS
@@ -186,6 +185,13 @@ def _finish(index_dir: Path, tmp: Path, final: Path, build_id: str, ix: index.In
     return final
 
 
+def _patch_writer() -> None:
+    # Imported here: readers of the index (the web app) never load the writer's patch.
+    from indexer import fastwrite
+
+    fastwrite.patch()
+
+
 def write_build(index_dir: Path, sections: Iterable[Section], manifest: dict[str, Any]) -> Path:
     """Write a complete new build and put it in service; the old one serves until then.
 
@@ -194,7 +200,7 @@ def write_build(index_dir: Path, sections: Iterable[Section], manifest: dict[str
     """
     tmp, final, build_id = _new_build_dir(index_dir)
     try:
-        fastwrite.patch()
+        _patch_writer()
         ix = index.create_in(str(tmp), whoosh_schema(), indexname=INDEX_NAME)
         _add_all(ix.writer(limitmb=256), sections)
         final = _finish(index_dir, tmp, final, build_id, ix, manifest)
@@ -224,7 +230,7 @@ def write_incremental(
             if item.name == MANIFEST_NAME or item.name.endswith("_WRITELOCK"):
                 continue
             os.link(item, tmp / item.name)
-        fastwrite.patch()
+        _patch_writer()
         ix = index.open_dir(str(tmp), indexname=INDEX_NAME)
         writer = ix.writer(limitmb=256)
         for report_id in sorted(set(drop_reports)):
