@@ -50,6 +50,11 @@ class FacetGroup:
     label: str
     values: list[FacetValueView]
     shown: int = 8  # values listed before "more"
+    bars: bool = False  # draw each count as a bar (a trend over cycles)
+
+    @property
+    def max_count(self) -> int:
+        return max((v.count for v in self.values), default=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +121,7 @@ def search_page(req: SearchRequest, result: SearchResult | None, error: str = ""
             )
             for v in result.facets.get(facet.name, [])
         ]
-        page.facets.append(FacetGroup(facet.name, facet.label, values))
+        page.facets.append(FacetGroup(facet.name, facet.label, values, bars=facet.name == "cycle"))
         page.active.extend(
             Link(f"{facet.label}: {v.label}", v.toggle_url) for v in values if v.selected
         )
