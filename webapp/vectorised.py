@@ -32,7 +32,8 @@ _EMPTY_F = np.zeros(0, dtype=np.float64)
 class TermIndex:
     """Posting arrays and length statistics of one build, for vectorised scoring."""
 
-    def __init__(self, searcher: Any, fields: tuple[str, ...], cache_terms: int = 4096) -> None:
+    def __init__(self, searcher: Any, fields: tuple[str, ...],
+                 cache_bytes: int = 96 * 1024 * 1024) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         weighting = searcher.weighting
@@ -47,8 +48,10 @@ class TermIndex:
         for name in fields:
             self.lengths[name] = self._field_lengths(name)
             self.avg_length[name] = searcher.avg_field_length(name) or 1
+        # Recently used terms' postings, bounded in memory (least recently used go first).
         self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
-        self._cache_terms = cache_terms
+        self._cache_bytes = cache_bytes
+        self._cached_bytes = 0
 
     def _field_lengths(self, name: str) -> np.ndarray:
         """Each document's (byte-quantised) field length, as Whoosh's scorer sees it."""
@@ -65,9 +68,13 @@ class TermIndex:
             self._cache.move_to_end(key)
             return hit
         value = self._read_postings(fieldname, text)
-        self._cache[key] = value
-        if len(self._cache) > self._cache_terms:
-            self._cache.popitem(last=False)
+        size = value[0].nbytes + value[1].nbytes
+        if size <= self._cache_bytes // 4:
+            self._cache[key] = value
+            self._cached_bytes += size
+            while self._cached_bytes > self._cache_bytes:
+                _, (ids, weights) = self._cache.popitem(last=False)
+                self._cached_bytes -= ids.nbytes + weights.nbytes
         return value
 
     def _read_postings(self, fieldname: str, text: str) -> Postings:
