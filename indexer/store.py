@@ -94,8 +94,11 @@ def current_build(index_dir: Path) -> Path | None:
 
 
 def read_manifest(build: Path) -> dict[str, Any]:
+    """A build's manifest; ValueError when it is not a JSON object."""
     with open(build / MANIFEST_NAME, encoding="utf-8") as fh:
-        data: dict[str, Any] = json.load(fh)
+        data = json.load(fh)
+    if not isinstance(data, dict):
+        raise ValueError("the manifest is not a JSON object")
     return data
 
 
@@ -121,9 +124,10 @@ def open_index(index_dir: Path, build_hint: str) -> OpenedIndex:
         )
     try:
         ix = index.open_dir(str(build), indexname=INDEX_NAME)
+        count = ix.doc_count()
     except Exception as exc:  # Whoosh raises several types for a damaged directory
         raise IndexUnavailable(f"index at {index_dir} cannot be opened ({exc}) — re{fix}") from exc
-    if manifest.get("sections", 0) == 0 or ix.doc_count() == 0:
+    if manifest.get("sections", 0) == 0 or count == 0:
         raise IndexUnavailable(f"index at {index_dir} is empty — {fix}")
     return OpenedIndex(build, manifest, ix)
 

@@ -169,3 +169,11 @@ def test_report_reads_back_in_order(archive: Archive) -> None:
 def test_relevance_puts_heading_matches_first(archive: Archive) -> None:
     hits = archive.search(SearchRequest(q="specialist capabilities")).hits
     assert hits[0].section.section_id == "kent-2017-effectiveness:q5"
+
+
+def test_wildcard_letters_are_not_stemmed(archive: Archive) -> None:
+    # Stemming "ale" gives "al", which would match "allow", "also"...
+    parsed = archive.parse_query("ale*")
+    assert {leaf.text for leaf in parsed.leaves()} == {"ale"}
+    for hit in archive.search(SearchRequest(q="ale*", per_page=100)).hits:
+        assert "<mark>Ale" in hit.snippet or "<mark>ale" in hit.snippet

@@ -166,9 +166,14 @@ def create_app(settings: Settings) -> Starlette:
 
     async def server_error(request: Request, exc: Exception) -> Response:
         message = "Something went wrong on our side; the error has been logged."
+        response: Response
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": message, "status": 500}, status_code=500)
-        return html(request, "error.html", {"status": 500, "message": message}, 500)
+            response = JSONResponse({"error": message, "status": 500}, status_code=500)
+        else:
+            response = html(request, "error.html", {"status": 500, "message": message}, 500)
+        # Starlette sends this from its outermost middleware, outside `SecurityHeaders`.
+        response.headers.update(SECURITY_HEADERS)
+        return response
 
     routes = [
         Route("/", home),

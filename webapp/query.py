@@ -100,6 +100,10 @@ def parse_request(items: Iterable[tuple[str, str]]) -> SearchRequest:
 
 _TOKEN_RE = re.compile(r'"|\(|\)|[^\s"()]+')
 _BINARY = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
+# The engine reads "[a TO z]", "{a to}", "['x]' to y]" and even "[tomato]" as a range over
+# every indexed word in between: an expansion no cap bounds (tens of seconds on a large
+# archive). Refuse an opening bracket followed by "to" and a closing one (a superset).
+_RANGE_RE = re.compile(r"[\[{].*?to.*?[\]}]", re.IGNORECASE | re.DOTALL)
 
 
 def check_syntax(q: str) -> None:
@@ -108,6 +112,10 @@ def check_syntax(q: str) -> None:
         return
     if q.count('"') % 2:
         raise QueryProblem('Unbalanced quotation mark: a phrase needs a closing ".')
+    if _RANGE_RE.search(q):
+        raise QueryProblem(
+            "Ranges such as [a TO z] are not supported: remove the [ ] or { } brackets."
+        )
     depth = 0
     in_phrase = False
     previous: str | None = None  # kind of the previous token: "term", "op", "not", "(" or None

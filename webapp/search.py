@@ -9,8 +9,9 @@ highlighted.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,26 @@ class SearchResult:
         return max(1, -(-self.total // self.request.per_page))
 
 
+class _Parser(qparser.QueryParser):  # type: ignore[misc]
+    """Whoosh's multi-field parser (`MultifieldParser`), but a wildcard's letters are not
+    stemmed.
+
+    Whoosh runs `ale*` through the stemmer ("ale" -> "al") and then matches every word
+    starting with "al". Index terms are stems, so the typed letters, in lower case, are the
+    right prefix.
+    """
+
+    def __init__(self, fieldboosts: dict[str, float], schema: Any) -> None:
+        super().__init__(None, schema)
+        self.add_plugin(qparser.MultifieldPlugin(list(fieldboosts), fieldboosts=fieldboosts))
+
+    def term_query(self, fieldname: str, text: str, termclass: Any, boost: float = 1.0,
+                   tokenize: bool = True, removestops: bool = True) -> query.Query:
+        if termclass in (query.Prefix, query.Wildcard):
+            return termclass(fieldname, text.lower(), boost=boost)
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
 @dataclass(slots=True)
 class _Columns:
     """Facet and sort columns of one build as arrays indexed by document number."""
@@ -93,6 +114,7 @@ class _Generation:
         self.searcher = opened.whoosh.searcher()
         self.columns = self._load_columns()
         self.terms = TermIndex(self.searcher, tuple(TEXT_FIELDS))
+        self.users = 0  # requests using this build now
 
     def _load_columns(self) -> _Columns:
         reader = self.searcher.reader()
@@ -141,6 +163,7 @@ class Archive:
         self._lock = threading.RLock()
         self._build: Path | None = None
         self._gen: _Generation | None = None
+        self._retired: list[_Generation] = []  # swapped out, closed once no request uses them
         self._generation()  # raises IndexUnavailable when there is nothing to serve
 
     # -- the build in service ---------------------------------------------------------------
@@ -155,16 +178,48 @@ class Archive:
             if self._gen is not None and build == self._build:
                 return self._gen
             try:
-                opened = open_index(self.index_dir, self.build_hint)
-                new = _Generation(opened)
+                new = self._open()
             except IndexUnavailable:
                 if self._gen is None:
                     raise
                 return self._gen  # keep serving the last good build
+            opened = new.opened
             old, self._gen, self._build = self._gen, new, opened.path
             if old is not None:
-                old.close()
+                self._retired.append(old)
+            self._close_idle()
             return new
+
+    def _open(self) -> _Generation:
+        opened = open_index(self.index_dir, self.build_hint)
+        try:
+            return _Generation(opened)
+        except Exception as exc:  # a damaged segment fails in many ways inside Whoosh
+            opened.whoosh.close()
+            raise IndexUnavailable(
+                f"index at {self.index_dir} cannot be read ({type(exc).__name__}: {exc}) "
+                f"— rebuild it with: {self.build_hint}"
+            ) from exc
+
+    def _close_idle(self) -> None:
+        """Close retired builds that no request is using any more."""
+        for gen in [g for g in self._retired if g.users == 0]:
+            gen.close()
+            self._retired.remove(gen)
+
+    @contextlib.contextmanager
+    def _using(self) -> Iterator[_Generation]:
+        """The build in service, held open for the length of one request."""
+        gen = self._generation()
+        with self._lock:
+            gen.users += 1
+        try:
+            yield gen
+        finally:
+            with self._lock:
+                gen.users -= 1
+                if gen is not self._gen:
+                    self._close_idle()
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -181,11 +236,10 @@ class Archive:
 
     # -- queries ----------------------------------------------------------------------------
 
-    def parse_query(self, q: str) -> query.Query:
+    def parse_query(self, q: str, gen: _Generation | None = None) -> query.Query:
         """The engine query for the user's text (syntax already checked by `parse_request`)."""
-        parser = qparser.MultifieldParser(
-            list(TEXT_FIELDS), self._generation().searcher.schema, fieldboosts=TEXT_FIELDS
-        )
+        schema = (gen or self._generation()).searcher.schema
+        parser = _Parser(TEXT_FIELDS, schema)
         parser.remove_plugin_class(qparser.FieldsPlugin)
         parser.remove_plugin_class(qparser.BoostPlugin)
         # "[a TO z]" would expand to every indexed word in between: brackets are plain text.
@@ -244,8 +298,7 @@ class Archive:
         )
 
     def search(self, req: SearchRequest) -> SearchResult:
-        gen = self._generation()
-        with self._lock:
+        with self._using() as gen, self._lock:
             return self._search(gen, req)
 
     def _search(self, gen: _Generation, req: SearchRequest) -> SearchResult:
@@ -255,7 +308,7 @@ class Archive:
         q: query.Query | None = None
         scores: np.ndarray | None = None
         if req.q:
-            q = self.parse_query(req.q)
+            q = self.parse_query(req.q, gen)
             self._check_expansion(q, searcher.reader())
             fast = gen.terms.evaluate(q) if self.vectorised else None
             if fast is not None:
@@ -378,9 +431,8 @@ class Archive:
         """The indexed words a query looks for (for highlighting a report page)."""
         if not q:
             return frozenset()
-        gen = self._generation()
-        with self._lock:
-            parsed = self.parse_query(q)
+        with self._using() as gen, self._lock:
+            parsed = self.parse_query(q, gen)
             self._check_expansion(parsed, gen.searcher.reader())
             return self._terms(parsed, gen.searcher.reader())
 
@@ -388,8 +440,7 @@ class Archive:
 
     def report(self, report_id: str) -> list[Section] | None:
         """Every section of one report in reading order, or None if there is no such report."""
-        gen = self._generation()
-        with self._lock:
+        with self._using() as gen, self._lock:
             docs = gen.columns.report_docs.get(report_id)
             if not docs:
                 return None
