@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from indexer.model import Section
 from indexer.reports import parse_report
 from indexer.schema import SCHEMA_VERSION
 from indexer.store import (
+    EmptyBuild,
     build_lock,
     current_build,
     index_counts,
@@ -41,6 +42,8 @@ from indexer.store import (
 PARSER_VERSION = 3
 # What a manifest entry must record for its file to be reused without parsing it again.
 REUSE_KEYS = ("report_id", "title", "report_type", "force", "cycle", "updated", "sections")
+# Full builds of at least this many files write with two processes when there are cores.
+PARALLEL_FROM_FILES = 150
 # The facets a build's summary counts.
 SUMMARY_FACETS = ("force", "cycle", "pillar", "grade", "kind", "report_type")
 
@@ -239,16 +242,12 @@ class Previous:
         }
 
 
-def parse_all(
-    paths: Iterable[Path],
-    progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
-    previous: Previous | None = None,
-) -> BuildResult:
-    """Parse every file (or reuse it from `previous`); a report id seen twice fails the later."""
-    files, skipped = discover(paths)
-    results: list[FileResult] = []
+def iter_results(
+    files: Iterable[Path], previous: Previous | None = None
+) -> Iterator[FileResult]:
+    """Parse each file (or reuse it from `previous`); a report id seen twice fails the later."""
     seen: dict[str, str] = {}
-    for path in progress(files) if progress else files:
+    for path in files:
         reused = previous.reuse(path) if previous else None
         result = reused or parse_file(path)
         if result.report is not None:
@@ -258,8 +257,18 @@ def parse_all(
                 result.report = None
             else:
                 seen[rid] = result.source
-        results.append(result)
-    return BuildResult(results, skipped)
+        yield result
+
+
+def parse_all(
+    paths: Iterable[Path],
+    progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+    previous: Previous | None = None,
+) -> BuildResult:
+    """Parse every file under `paths` (or reuse it from `previous`)."""
+    files, skipped = discover(paths)
+    chosen = progress(files) if progress else files
+    return BuildResult(list(iter_results(chosen, previous)), skipped)
 
 
 def manifest_for(result: BuildResult) -> dict[str, object]:
@@ -295,6 +304,7 @@ def build(
     index_dir: Path,
     progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
     incremental: bool = True,
+    procs: int | None = None,
 ) -> BuildResult:
     """Parse everything under `paths` and put a new index in service at `index_dir`.
 
@@ -303,15 +313,47 @@ def build(
     """
     with build_lock(index_dir):
         previous = Previous.find(index_dir) if incremental else None
-        result = parse_all(paths, progress, previous)
-        if result.section_count:
-            manifest = manifest_for(result)
-            if previous is not None and any(f.reused for f in result.files):
-                result.index_path = write_incremental(
-                    index_dir, previous.path, previous.dropped_reports(result),
-                    result.sections, manifest,
-                )
-            else:
-                result.index_path = write_build(index_dir, result.sections, manifest)
+        if previous is None:
+            result = _full_build(paths, index_dir, progress, procs)
+        else:
+            result = parse_all(paths, progress, previous)
+            if result.section_count:
+                manifest = manifest_for(result)
+                if any(f.reused for f in result.files):
+                    result.index_path = write_incremental(
+                        index_dir, previous.path, previous.dropped_reports(result),
+                        result.sections, manifest,
+                    )
+                else:
+                    result.index_path = write_build(index_dir, result.sections, manifest)
+        if result.index_path is not None:
             result.totals = index_counts(result.index_path, SUMMARY_FACETS)
+    return result
+
+
+def _full_build(
+    paths: Iterable[Path],
+    index_dir: Path,
+    progress: Callable[[Iterable[Path]], Iterable[Path]] | None,
+    procs: int | None,
+) -> BuildResult:
+    """Parse and write in one stream: the writer's processes index early sections while
+    later files are still being parsed."""
+    files, skipped = discover(paths)
+    result = BuildResult([], skipped)
+    if procs is None:  # a second process pays off once there is real work
+        procs = min(2, os.cpu_count() or 1) if len(files) >= PARALLEL_FROM_FILES else 1
+
+    def sections() -> Iterator[Section]:
+        for file_result in iter_results(progress(files) if progress else files):
+            result.files.append(file_result)
+            if file_result.report is not None:
+                yield from file_result.report.sections
+
+    try:
+        result.index_path = write_build(
+            index_dir, sections(), lambda: manifest_for(result), procs=procs
+        )
+    except EmptyBuild:
+        result.index_path = None
     return result

@@ -21,16 +21,15 @@ class _Lengths:
     def __init__(self, reader: Any) -> None:
         self._reader = reader
         self._count = reader.doc_count_all()
-        self._cache: dict[tuple[str, int], list[int]] = {}
+        self._by_field: dict[str, list[int]] = {}
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        key = (fieldname, default)
-        lengths = self._cache.get(key)
-        if lengths is None:
+        try:
+            return self._by_field[fieldname][docnum]
+        except KeyError:
             dfl = self._reader.doc_field_length
-            lengths = [dfl(d, fieldname, default) for d in range(self._count)]
-            self._cache[key] = lengths
-        return lengths[docnum]
+            self._by_field[fieldname] = [dfl(d, fieldname, 0) for d in range(self._count)]
+            return self._by_field[fieldname][docnum]
 
 
 def _flush_segment(self: Any) -> None:

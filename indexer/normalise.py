@@ -122,12 +122,16 @@ def is_chrome(line: str) -> bool:
     return folded in CHROME_LINES or any(p.search(line.strip()) for p in CHROME_PATTERNS)
 
 
+_SPACES = re.compile(r"[ \t]+")
+
+
 def clean_line(line: str) -> str:
     """NFC, no control characters, non-breaking and odd spaces folded, runs of spaces cut."""
     line = unicodedata.normalize("NFC", line)
     line = line.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
-    line = "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch)[0] != "C")
-    return re.sub(r"[ \t]+", " ", line).strip()
+    if not line.isprintable():  # only then can it hold a control or format character
+        line = "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch)[0] != "C")
+    return _SPACES.sub(" ", line).strip()
 
 
 def to_blocks(text: str) -> list[Block]:

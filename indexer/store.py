@@ -13,18 +13,21 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import multiprocessing.util
 import os
 import shutil
+import threading
+import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from whoosh import fields, index
 
-from indexer.analysis import FastStemmingAnalyzer
+from indexer.analysis import FastPositions, FastStemmingAnalyzer
 from indexer.model import SECTION_FIELDS, Section
 from indexer.schema import FACET_NAMES, MANIFEST_NAME, SCHEMA_VERSION, TEXT_FIELDS
 
@@ -54,6 +57,7 @@ def whoosh_schema() -> fields.Schema:
     }
     for name, boost in TEXT_FIELDS.items():
         spec[name] = fields.TEXT(analyzer=analyzer, stored=True, field_boost=boost)
+        spec[name].format = FastPositions(field_boost=boost)
     for name in FACET_NAMES:
         spec[name] = fields.ID(stored=True, sortable=True)
     for name in ("region", "report_type"):
@@ -64,9 +68,10 @@ def whoosh_schema() -> fields.Schema:
 
 
 def to_document(section: Section) -> dict[str, Any]:
-    doc = section.to_dict()
-    doc["updated"] = doc["updated"] or ""
-    doc["question_number"] = doc["question_number"] or 0
+    # Fields are plain values, so no deep copy (dataclasses.asdict) is needed.
+    doc = {name: getattr(section, name) for name in SECTION_FIELDS}
+    doc["updated"] = section.updated.isoformat() if section.updated else ""
+    doc["question_number"] = section.question_number or 0
     return doc
 
 
@@ -139,14 +144,29 @@ def build_lock(index_dir: Path) -> Iterator[None]:
     with open(index_dir / LOCK, "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
+        except OSError as exc:
             raise BuildLocked(
                 f"another build is writing {index_dir}; wait for it to finish and run again"
             ) from exc
+        # Writer processes forked during the build drop their copy of the lock's descriptor and
+        # exit if the build dies, so a build killed mid-way leaves no lock and no workers.
+        multiprocessing.util.register_after_fork(fh, _in_worker)
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _in_worker(fh: Any) -> None:
+    fh.close()
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)  # the build that started this worker is gone
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
 def _new_build_dir(index_dir: Path) -> tuple[Path, Path, str]:
@@ -169,11 +189,23 @@ def _add_all(writer: Any, sections: Iterable[Section]) -> None:
     writer.commit()
 
 
+class EmptyBuild(Exception):
+    """A build that would hold no section; the build in service is kept."""
+
+
+Manifest = dict[str, Any] | Callable[[], dict[str, Any]]
+
+
 def _finish(index_dir: Path, tmp: Path, final: Path, build_id: str, ix: index.Index,
-            manifest: dict[str, Any]) -> Path:
-    """Write the manifest last, rename the build into place and put it in service."""
+            manifest: Manifest) -> Path:
+    """Write the manifest last, rename the build into place and put it in service.
+
+    `manifest` may be a function, called once every section has been written.
+    """
+    if ix.doc_count() == 0:
+        raise EmptyBuild("no sections to index")
     manifest = {
-        **manifest,
+        **(manifest() if callable(manifest) else manifest),
         "schema_version": SCHEMA_VERSION,
         "build_id": build_id,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -196,17 +228,25 @@ def _patch_writer() -> None:
     fastwrite.patch()
 
 
-def write_build(index_dir: Path, sections: Iterable[Section], manifest: dict[str, Any]) -> Path:
+def write_build(
+    index_dir: Path, sections: Iterable[Section], manifest: Manifest, procs: int = 1
+) -> Path:
     """Write a complete new build and put it in service; the old one serves until then.
 
-    The caller holds `build_lock`. On any failure the temporary directory is removed and the
-    build in service is untouched.
+    With `procs` > 1, Whoosh's multiprocessing writer analyses and writes in that many
+    processes, each producing its own segment (no merge afterwards: searches read all
+    segments). The caller holds `build_lock`. On any failure the temporary directory is
+    removed and the build in service is untouched.
     """
     tmp, final, build_id = _new_build_dir(index_dir)
     try:
         _patch_writer()
         ix = index.create_in(str(tmp), whoosh_schema(), indexname=INDEX_NAME)
-        _add_all(ix.writer(limitmb=256), sections)
+        if procs > 1:
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=256)
+        else:
+            writer = ix.writer(limitmb=256)
+        _add_all(writer, sections)
         final = _finish(index_dir, tmp, final, build_id, ix, manifest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -220,7 +260,7 @@ def write_incremental(
     base: Path,
     drop_reports: Iterable[str],
     sections: Iterable[Section],
-    manifest: dict[str, Any],
+    manifest: Manifest,
 ) -> Path:
     """A new build from `base`: its reports in `drop_reports` deleted, `sections` added.
 

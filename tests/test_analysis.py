@@ -56,3 +56,15 @@ def test_it_pickles_and_compares() -> None:
 
     assert pickle.loads(pickle.dumps(FAST)) == FAST
     assert FAST.has_morph()
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, st.sampled_from([1.0, 1.5]))
+def test_fast_positions_give_the_same_postings(text: str, boost: float) -> None:
+    from whoosh.formats import Positions
+
+    from indexer.analysis import FastPositions
+
+    fast = list(FastPositions(field_boost=boost).word_values(text, FAST, mode="index"))
+    reference = list(Positions(field_boost=boost).word_values(text, REFERENCE, mode="index"))
+    assert fast == reference

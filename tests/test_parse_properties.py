@@ -73,3 +73,18 @@ def test_no_text_lost_and_no_grade_invented(page: tuple[str, list[str], list[str
         if s.kind in ("summary", "question") and s.grade not in ("", "Ungraded")
     ]
     assert sorted(stated) == sorted(grades_written)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_clean_line_drops_exactly_the_control_and_format_characters(line: str) -> None:
+    import re
+    import unicodedata
+
+    from indexer.normalise import clean_line
+
+    expected = unicodedata.normalize("NFC", line)
+    for space in ("\u00a0", "\u2009", "\u202f"):
+        expected = expected.replace(space, " ")
+    expected = "".join(c for c in expected if c == "\t" or unicodedata.category(c)[0] != "C")
+    assert clean_line(line) == re.sub(r"[ \t]+", " ", expected).strip()

@@ -181,8 +181,8 @@ class TermIndex:
                    ) -> tuple[np.ndarray, np.ndarray]:
         """(doc, position) pairs of a term, for the given sorted documents only."""
         fmt = self.searcher.schema[fieldname].format
-        if type(fmt) is not Positions:
-            raise TypeError("phrase positions need the Positions format")
+        if not isinstance(fmt, Positions) or type(fmt).encode is not Positions.encode:
+            raise TypeError("phrase positions need the Positions format's encoding")
         hits: list[int] = []
         codes: list[int] = []
         counts: list[int] = []
