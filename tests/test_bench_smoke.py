@@ -1,0 +1,92 @@
+"""The benchmark's smoke run, and the corpus generator it stands on.
+
+The benchmark itself is not a test; these check that a tiny run of it completes, measures every
+query type on both engines and ends with the line BENCHMARKS.md quotes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+
+import gen_corpus  # noqa: E402
+
+from indexer.build import parse_all  # noqa: E402
+
+QUERY_TYPES = ("rare", "common", "and2", "phrase", "filter1", "filter2", "browse")
+
+
+def test_smoke_run_measures_every_query_type(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "bench.py"),
+            "--smoke",
+            "--work-dir",
+            str(tmp_path / "work"),
+            "--out-dir",
+            str(out_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    last = proc.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"p95 ratio whoosh/fts5: \d+\.\d\d", last), last
+
+    results = json.loads((out_dir / "smoke.json").read_text())
+    (size,) = results["sizes"]
+    assert size["size"] == 300
+    assert size["whoosh_build"]["sections_per_s"] > 0
+    assert size["whoosh_build"]["index_bytes"] > 0
+    assert size["whoosh_build"]["peak_rss_kib"] > 0
+    assert size["fts5_build"]["index_bytes"] > 0
+    for kind in (*QUERY_TYPES, "all"):
+        row = size["queries"][kind]
+        for engine in ("whoosh", "fts5"):
+            stats = row[engine]
+            assert stats["n"] >= 3
+            assert all(math.isfinite(stats[k]) and stats[k] > 0 for k in ("p50", "p95", "max"))
+        assert math.isfinite(row["ratio_p95"])
+    assert f"{size['queries']['all']['ratio_p95']:.2f}" in last
+    (http,) = size["http"]
+    assert "skipped" in http or (http["requests"] > 0 and http["rps"] > 0)
+    assert (out_dir / "smoke.md").read_text().startswith("### 300 sections")
+
+
+@pytest.mark.parametrize("sections", [1, 7, 250])
+def test_generated_corpus_parses_to_exactly_the_sections_asked_for(
+    tmp_path: Path, sections: int
+) -> None:
+    gen_corpus.generate(sections, tmp_path / "c", seed=3)
+    result = parse_all([tmp_path / "c"])
+    assert result.failures == []
+    assert len(result.sections) == sections
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    gen_corpus.generate(120, tmp_path / "a", seed=5)
+    gen_corpus.generate(120, tmp_path / "b", seed=5)
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.txt"))
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.txt"))
+    assert files_a == files_b
+    assert all(
+        (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files_a
+    )
+
+
+def test_generator_refuses_the_real_corpus_folder() -> None:
+    with pytest.raises(SystemExit, match="refusing to write inside"):
+        gen_corpus.generate(10, REPO / "corpus" / "generated", seed=1)
