@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import itertools
 import json
 import multiprocessing.util
 import os
@@ -31,6 +32,10 @@ from indexer.analysis import FastPositions, FastStemmingAnalyzer
 from indexer.model import SECTION_FIELDS, Section
 from indexer.schema import FACET_NAMES, MANIFEST_NAME, SCHEMA_VERSION, TEXT_FIELDS
 
+# Memory for each writer process's posting pool before it spills sorted runs to disk (merging
+# spilled runs back is slow in Whoosh), and how many sections one round of writers takes.
+WRITER_MB = 256
+CHUNK_SECTIONS = 12_000
 CURRENT = "current"
 BUILDS = "builds"
 LOCK = ".build.lock"
@@ -179,14 +184,14 @@ def _new_build_dir(index_dir: Path) -> tuple[Path, Path, str]:
     return tmp, builds / build_id, build_id
 
 
-def _add_all(writer: Any, sections: Iterable[Section]) -> None:
+def _add_all(writer: Any, sections: Iterable[Section], merge: bool = True) -> None:
     try:
         for section in sections:
             writer.add_document(**to_document(section))
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(merge=merge)
 
 
 class EmptyBuild(Exception):
@@ -243,10 +248,17 @@ def write_build(
         _patch_writer()
         ix = index.create_in(str(tmp), whoosh_schema(), indexname=INDEX_NAME)
         if procs > 1:
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=256)
+            # Whoosh sorts a segment's postings in one Python sort, so cost grows faster than
+            # the corpus: write in chunks, each its own round of segments.
+            stream = iter(sections)
+            first = next(stream, None)
+            while first is not None:
+                chunk = itertools.chain([first], itertools.islice(stream, CHUNK_SECTIONS - 1))
+                writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
+                _add_all(writer, chunk, merge=False)
+                first = next(stream, None)
         else:
-            writer = ix.writer(limitmb=256)
-        _add_all(writer, sections)
+            _add_all(ix.writer(limitmb=WRITER_MB), sections)
         final = _finish(index_dir, tmp, final, build_id, ix, manifest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -10,6 +10,7 @@ highlighted.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,12 +22,20 @@ from whoosh import qparser, query
 
 from indexer.model import Section
 from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS
-from indexer.store import IndexUnavailable, OpenedIndex, current_build, from_stored, open_index
+from indexer.store import (
+    IndexUnavailable,
+    OpenedIndex,
+    current_build,
+    from_stored,
+    open_index,
+    whoosh_schema,
+)
 from webapp import highlight
 from webapp.query import QueryProblem, SearchRequest
 from webapp.vectorised import TermIndex
 
 MAX_EXPANSION = 256  # terms one wildcard may expand to
+WARM_QUERY = '"police force" OR force OR police'  # words any inspection report has
 DEFAULT_BUILD_HINT = "peel-index build corpus/ --index-dir DIR"
 
 __all__ = [
@@ -193,13 +202,21 @@ class Archive:
     def _open(self) -> _Generation:
         opened = open_index(self.index_dir, self.build_hint)
         try:
-            return _Generation(opened)
+            gen = _Generation(opened)
+            self._warm(gen)
+            return gen
         except Exception as exc:  # a damaged segment fails in many ways inside Whoosh
             opened.whoosh.close()
             raise IndexUnavailable(
                 f"index at {self.index_dir} cannot be read ({type(exc).__name__}: {exc}) "
                 f"— rebuild it with: {self.build_hint}"
             ) from exc
+
+    def _warm(self, gen: _Generation) -> None:
+        """Run a search and a browse once, before the build serves anyone, so that the first
+        person's search does not pay for first-use set-up (parser, highlighter, arrays)."""
+        for req in (SearchRequest(q=WARM_QUERY), SearchRequest()):
+            self._search(gen, req)
 
     def _close_idle(self) -> None:
         """Close retired builds that no request is using any more."""
@@ -236,10 +253,13 @@ class Archive:
 
     # -- queries ----------------------------------------------------------------------------
 
-    def parse_query(self, q: str, gen: _Generation | None = None) -> query.Query:
-        """The engine query for the user's text (syntax already checked by `parse_request`)."""
-        schema = (gen or self._generation()).searcher.schema
-        parser = _Parser(TEXT_FIELDS, schema)
+    def parse_query(self, q: str) -> query.Query:
+        """The engine query for the user's text (syntax already checked by `parse_request`).
+
+        Parsing needs only the schema, which every build of this schema version shares, so it
+        never touches the build in service.
+        """
+        parser = _Parser(TEXT_FIELDS, _query_schema())
         parser.remove_plugin_class(qparser.FieldsPlugin)
         parser.remove_plugin_class(qparser.BoostPlugin)
         # "[a TO z]" would expand to every indexed word in between: brackets are plain text.
@@ -308,7 +328,7 @@ class Archive:
         q: query.Query | None = None
         scores: np.ndarray | None = None
         if req.q:
-            q = self.parse_query(req.q, gen)
+            q = self.parse_query(req.q)
             self._check_expansion(q, searcher.reader())
             fast = gen.terms.evaluate(q) if self.vectorised else None
             if fast is not None:
@@ -432,7 +452,7 @@ class Archive:
         if not q:
             return frozenset()
         with self._using() as gen, self._lock:
-            parsed = self.parse_query(q, gen)
+            parsed = self.parse_query(q)
             self._check_expansion(parsed, gen.searcher.reader())
             return self._terms(parsed, gen.searcher.reader())
 
@@ -446,6 +466,11 @@ class Archive:
                 return None
             sections = [from_stored(gen.searcher.stored_fields(d)) for d in docs]
         return sorted(sections, key=lambda s: s.position)
+
+
+@functools.lru_cache(maxsize=1)
+def _query_schema() -> Any:
+    return whoosh_schema()
 
 
 def _top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
