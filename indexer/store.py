@@ -36,6 +36,11 @@ from indexer.schema import FACET_NAMES, MANIFEST_NAME, SCHEMA_VERSION, TEXT_FIEL
 # spilled runs back is slow in Whoosh), and how many sections one round of writers takes.
 WRITER_MB = 256
 CHUNK_SECTIONS = 12_000
+# Segments are left as separate files, not assembled into one compound file: Whoosh opens a
+# compound file's parts by copying each into memory (BytesIO over the mapped file), which held
+# the whole index in the server's private memory; separate files are read through the
+# operating system's page cache instead.
+WRITER_OPTIONS: dict[str, Any] = {"limitmb": WRITER_MB, "compound": False}
 CURRENT = "current"
 BUILDS = "builds"
 LOCK = ".build.lock"
@@ -254,11 +259,11 @@ def write_build(
             first = next(stream, None)
             while first is not None:
                 chunk = itertools.chain([first], itertools.islice(stream, CHUNK_SECTIONS - 1))
-                writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
+                writer = ix.writer(procs=procs, multisegment=True, **WRITER_OPTIONS)
                 _add_all(writer, chunk, merge=False)
                 first = next(stream, None)
         else:
-            _add_all(ix.writer(limitmb=WRITER_MB), sections)
+            _add_all(ix.writer(**WRITER_OPTIONS), sections)
         final = _finish(index_dir, tmp, final, build_id, ix, manifest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -288,7 +293,7 @@ def write_incremental(
             os.link(item, tmp / item.name)
         _patch_writer()
         ix = index.open_dir(str(tmp), indexname=INDEX_NAME)
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(**WRITER_OPTIONS)
         for report_id in sorted(set(drop_reports)):
             writer.delete_by_term("report_id", report_id)
         _add_all(writer, sections)

@@ -358,8 +358,11 @@ def _damage(ix: Path, how: str) -> None:
             if f.suffix in (".seg", ".toc") or f.name.startswith("_sections"):
                 f.write_bytes(f.read_bytes()[:7])
     elif how == "garbage-segment-data":  # the table of contents intact, the data not
-        for f in live.glob("*.seg"):
-            f.write_bytes(os.urandom(f.stat().st_size))
+        data = [f for f in live.iterdir()
+                if f.suffix not in (".toc", ".json") and not f.name.endswith("WRITELOCK")]
+        assert data
+        for f in data:
+            f.write_bytes(os.urandom(max(64, f.stat().st_size)))
     elif how == "garbage-segments":
         for f in live.iterdir():
             if f.name != "peel-archive.json":

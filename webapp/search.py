@@ -212,6 +212,20 @@ class Archive:
                 f"— rebuild it with: {self.build_hint}"
             ) from exc
 
+    def close(self) -> None:
+        """Close the build in service and any retired ones (the archive cannot search after)."""
+        with self._lock:
+            for gen in [*self._retired, *([self._gen] if self._gen else [])]:
+                gen.close()
+            self._retired.clear()
+            self._gen = None
+            self._build = None
+
+    def __del__(self) -> None:
+        # Like a file object, an archive dropped without close() releases its open files.
+        with contextlib.suppress(Exception):
+            self.close()
+
     def _warm(self, gen: _Generation) -> None:
         """Run a search and a browse once, before the build serves anyone, so that the first
         person's search does not pay for first-use set-up (parser, highlighter, arrays)."""
