@@ -32,16 +32,17 @@ from indexer.store import (
     EmptyBuild,
     build_lock,
     current_build,
-    index_counts,
     read_manifest,
     write_build,
     write_incremental,
 )
 
 # Bump when parsing changes what a file yields: builds then re-parse every file.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 # What a manifest entry must record for its file to be reused without parsing it again.
-REUSE_KEYS = ("report_id", "title", "report_type", "force", "cycle", "updated", "sections")
+REUSE_KEYS = (
+    "report_id", "title", "report_type", "force", "cycle", "updated", "sections", "counts",
+)
 # Full builds of at least this many files write with two processes when there are cores.
 PARALLEL_FROM_FILES = 150
 # The facets a build's summary counts.
@@ -61,6 +62,16 @@ class FileResult:
     meta_sha256: str = ""
     reused: bool = False  # kept from the previous build, not parsed again
     reused_sections: int = 0  # how many sections a reused file holds in the index
+    stat: tuple[int, int] = (0, 0)  # (size, mtime_ns) when read: a change check before hashing
+    # Sections by value of each summary facet (from the manifest when the file was reused).
+    reused_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def facet_counts(self) -> dict[str, Counter[str]]:
+        if self.reused:
+            return {k: Counter(v) for k, v in self.reused_counts.items()}
+        sections = self.report.sections if self.report else []
+        return {name: Counter(getattr(s, name) or "(none)" for s in sections)
+                for name in SUMMARY_FACETS}
 
     @property
     def ok(self) -> bool:
@@ -102,13 +113,23 @@ class BuildResult:
     def counts(self, attr: str) -> Counter[str]:
         return Counter(getattr(s, attr) or "(none)" for s in self.sections)
 
+    def facet_totals(self) -> dict[str, Counter[str]]:
+        """Sections by value of each summary facet, over every file the index holds."""
+        totals: dict[str, Counter[str]] = {name: Counter() for name in SUMMARY_FACETS}
+        for f in self.files:
+            if f.ok:
+                for name, counts in f.facet_counts().items():
+                    totals.setdefault(name, Counter()).update(counts)
+        return totals
+
 
 def source_name(path: Path) -> str:
     """A file's name as reports show it: relative to the working directory when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
+    full = os.path.abspath(path)
+    cwd = os.getcwd()
+    if full.startswith(cwd + os.sep):
+        return Path(full[len(cwd) + 1:]).as_posix()
+    return Path(full).as_posix()
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
@@ -132,7 +153,13 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
                         skipped.append(source_name(p))
         else:
             found.append(path)
-    return sorted(set(found), key=lambda p: source_name(p)), skipped
+    named = {source_name(p): p for p in found}
+    return [named[name] for name in sorted(named)], skipped
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
 
 
 def companion_hash(path: Path) -> str:
@@ -153,6 +180,7 @@ def parse_file(path: Path) -> FileResult:
         if not path.exists():
             raise ReportError("no such file")
         data = formats.read_bytes(path)
+        result.stat = _stat(path)
         result.sha256 = hashlib.sha256(data).hexdigest()
         result.meta_sha256 = companion_hash(path)
         override = load_sidecar(path)
@@ -200,7 +228,11 @@ class Previous:
         if not all(key in entry for key in REUSE_KEYS):
             return None
         try:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            stat = _stat(path)
+            if [*stat] == entry.get("stat"):  # same size and time: unchanged, as make and rsync
+                sha = str(entry.get("sha256"))
+            else:
+                sha = hashlib.sha256(path.read_bytes()).hexdigest()
             meta = companion_hash(path)
         except OSError:
             return None
@@ -230,6 +262,8 @@ class Previous:
             meta_sha256=meta,
             reused=True,
             reused_sections=int(entry.get("sections") or 0),  # type: ignore[call-overload]
+            stat=stat,
+            reused_counts=dict(entry.get("counts") or {}),  # type: ignore[call-overload]
         )
 
     def dropped_reports(self, result: BuildResult) -> set[str]:
@@ -278,7 +312,9 @@ def manifest_for(result: BuildResult) -> dict[str, object]:
         "files": {
             f.source: {
                 "sha256": f.sha256,
+                "stat": list(f.stat),
                 "meta_sha256": f.meta_sha256,
+                "counts": {k: dict(v) for k, v in f.facet_counts().items()},
                 "report_id": f.report.report_id if f.report else None,
                 "sections": f.section_count,
                 "title": f.report.title if f.report else None,
@@ -327,7 +363,7 @@ def build(
                 else:
                     result.index_path = write_build(index_dir, result.sections, manifest)
         if result.index_path is not None:
-            result.totals = index_counts(result.index_path, SUMMARY_FACETS)
+            result.totals = result.facet_totals()
     return result
 
 

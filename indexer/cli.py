@@ -53,8 +53,13 @@ def _fmt(counter: Counter[str], order: tuple[str, ...] = ()) -> str:
 
 def _report_problems(files: list[FileResult]) -> None:
     for f in files:
-        for warning in f.warnings:
-            click.echo(f"  warning: {f.source}: {warning}", err=True)
+        if not f.reused:
+            for warning in f.warnings:
+                click.echo(f"  warning: {f.source}: {warning}", err=True)
+    earlier = sum(len(f.warnings) for f in files if f.reused)
+    if earlier:
+        click.echo(f"  {earlier} warning(s) in unchanged files, shown when they were parsed "
+                   "(peel-index check shows them again)", err=True)
     failures = [f for f in files if not f.ok]
     if failures:
         click.echo(f"Failed: {len(failures)} file(s) could not be indexed:", err=True)

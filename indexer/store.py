@@ -20,7 +20,6 @@ import shutil
 import threading
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -303,22 +302,6 @@ def write_incremental(
         raise
     _prune(index_dir, keep=final)
     return final
-
-
-def index_counts(build: Path, facets: Iterable[str]) -> dict[str, Counter[str]]:
-    """How many sections of a build have each value of each facet."""
-    ix = index.open_dir(str(build), indexname=INDEX_NAME)
-    out: dict[str, Counter[str]] = {}
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        live = [not reader.is_deleted(d) for d in range(reader.doc_count_all())]
-        for name in facets:
-            column = reader.column_reader(name)
-            out[name] = Counter(
-                (value or "(none)") for doc, value in enumerate(column) if live[doc]
-            )
-    ix.close()
-    return out
 
 
 def _swap_current(index_dir: Path, build: Path) -> None:
