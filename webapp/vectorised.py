@@ -166,13 +166,20 @@ class TermIndex:
         if len(words) > 1 and len(ids):
             shift = np.int64(1 << 24)
             keys: np.ndarray | None = None
-            for k, word in enumerate(words):
-                docs, positions = self._positions(q.fieldname, word, ids)
-                word_keys = np.unique(docs * shift + (positions - k))
-                keys = word_keys if keys is None else np.intersect1d(keys, word_keys,
-                                                                     assume_unique=True)
-            assert keys is not None
-            found = np.unique(keys // shift)
+            found = ids
+            # Rarest words first: each step keeps only documents still holding the phrase so
+            # far, so common words' positions are decoded for few documents.
+            order = sorted(range(len(words)), key=lambda k: len(per_word[k][0]))
+            for k in order:
+                docs, positions = self._positions(q.fieldname, words[k], found)
+                # Ascending already: documents in order, positions in order within each.
+                word_keys = docs * shift + (positions - k)
+                keys = word_keys if keys is None else _sorted_common(keys, word_keys)
+                found = keys // shift
+                if len(found):
+                    found = found[np.concatenate(([True], found[1:] != found[:-1]))]
+                if not len(found):
+                    break
             keep = np.isin(ids, found, assume_unique=True)
             ids, scores = ids[keep], scores[keep]
         return ids, _boost(scores, q.boost)
@@ -264,9 +271,22 @@ def _union(a: Scored, b: Scored) -> Scored:
     return ids, scores + other
 
 
+def _sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Values in both of two ascending arrays (binary search, no re-sorting)."""
+    if not len(a) or not len(b):
+        return a[:0]
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    result: np.ndarray = a[b[at] == a]
+    return result
+
+
 def _intersect(a: Scored, b: Scored) -> Scored:
-    ids, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-    return ids, a[1][ia] + b[1][ib]
+    if not len(a[0]) or not len(b[0]):
+        return _EMPTY_IDS, _EMPTY_F
+    at = np.minimum(np.searchsorted(b[0], a[0]), len(b[0]) - 1)
+    hit = b[0][at] == a[0]
+    # IEEE addition is commutative, so a + b scores exactly as b + a.
+    return a[0][hit], a[1][hit] + b[1][at[hit]]
 
 
 def _intersect_all(items: list[Scored]) -> Scored:
