@@ -91,11 +91,12 @@ def parse_other_report(
     current: Draft | None = None
     list_kind: str | None = None
     updated = hints.updated
+    dated = False  # the first date line is the report's date, not a section (a sidecar's wins)
     for i, block in enumerate(blocks):
         if i == title_at:
             continue
-        if updated is None and (d := date_line(block.text)):
-            updated = d
+        if not dated and (d := date_line(block.text)):
+            dated, updated = True, updated or d
             continue
         if _is_heading(block):
             kind = next((k for p, k in LIST_KINDS if p.match(block.text)), None)

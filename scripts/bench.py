@@ -1,10 +1,13 @@
 """Benchmark the archive's Whoosh search against SQLite FTS5 on one generated corpus.
 
 For each size: generate a seeded corpus (scripts/gen_corpus.py), build the Whoosh index through
-the real `peel-index build` (sections/s, size on disk, the child's peak RSS), build an FTS5 index
+the real `peel-index build` (sections/s, size on disk, the child's peak RSS), time incremental
+rebuilds (append a paragraph to one report and run `peel-index build` again, 3 times; median
+seconds; then restore the file byte for byte and rebuild once more), build an FTS5 index
 of the same parsed sections, replay the same queries on both — each returning the top 20 with
 highlighted snippets and disjunctive counts for every facet, the work the search page does —
-and load the real server (`peel-web serve`) on 127.0.0.1 with a bounded number of requests.
+and load the real server (`peel-web serve`) on 127.0.0.1 with a bounded number of requests
+(with its RSS, private RssAnon and file-backed RssFile after start-up and after the load).
 Prints a table per size and, last, `p95 ratio whoosh/fts5: X.XX` for the largest size.
 Results go to bench-results/ as JSON and as a markdown table.
 
@@ -359,9 +362,14 @@ def _get(conn: http.client.HTTPConnection, path: str) -> int:
     return resp.status
 
 
+STATUS_FIELDS = {"VmRSS": "rss_kib", "VmHWM": "hwm_kib", "RssAnon": "rss_anon_kib",
+                 "RssFile": "rss_file_kib"}
+
+
 def _proc_status(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM (KiB) of a process and its children (uvicorn workers)."""
-    out = {"rss_kib": 0, "hwm_kib": 0}
+    """VmRSS, VmHWM, RssAnon (private) and RssFile (file-backed), KiB, of a process and its
+    children (uvicorn workers), from /proc/PID/status."""
+    out = dict.fromkeys(STATUS_FIELDS.values(), 0)
     pids = [pid]
     with contextlib.suppress(OSError):
         kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -369,10 +377,9 @@ def _proc_status(pid: int) -> dict[str, int]:
     for p in pids:
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    out["rss_kib"] += int(line.split()[1])
-                elif line.startswith("VmHWM:"):
-                    out["hwm_kib"] += int(line.split()[1])
+                name, _, value = line.partition(":")
+                if name in STATUS_FIELDS:
+                    out[STATUS_FIELDS[name]] += int(value.split()[0])
     return out
 
 
@@ -434,6 +441,7 @@ def _load(
                 return {"skipped": "server did not listen within 180 s"}
             time.sleep(0.1)
     ready_s = time.perf_counter() - started
+    at_startup = _proc_status(proc.pid)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     first_ms, first_status = timed(lambda: _get(conn, paths[0]))
     again_ms, _ = timed(lambda: _get(conn, paths[0]))
@@ -481,6 +489,7 @@ def _load(
         "first_status": first_status,
         "second_request_ms": again_ms,
         **memory,
+        "startup_memory": at_startup,
     }
 
 
@@ -513,6 +522,40 @@ def fts_side(
 
 
 
+def incremental_rebuilds(corpus: Path, cmd: list[str], size: int, log: Path) -> dict[str, Any]:
+    """Time `peel-index build` (incremental by default) after one report changes.
+
+    Appends a short paragraph to one report 3 times (different text each time), rebuilding
+    after each; then restores the file byte for byte and rebuilds once more.
+    """
+    reports = sorted(corpus.rglob("*.txt"))
+    target = next((p for p in reports if p.parent.name == "areas-of-policing"), reports[0])
+    original = target.read_bytes()
+    runs: list[float] = []
+    try:
+        for i in range(3):
+            say(f"[{size}] incremental rebuild {i + 1}/3 ({target.name})")
+            extra = (f"\n\nIncremental benchmark note {i + 1}: the force reviewed "
+                     f"{['custody', 'call handling', 'vetting'][i]} records again this month.\n")
+            target.write_bytes(original + extra.encode("utf-8"))
+            status, seconds, _ = run_child(cmd, log / f"build-{size}-incr{i + 1}.log")
+            if status != 0:
+                raise SystemExit(f"incremental peel-index build failed ({status})")
+            runs.append(seconds)
+    finally:
+        target.write_bytes(original)
+    say(f"[{size}] rebuild after restoring {target.name}")
+    status, restore_s, _ = run_child(cmd, log / f"build-{size}-restore.log")
+    if status != 0:
+        raise SystemExit(f"peel-index build after the restore failed ({status})")
+    return {
+        "file": str(target.relative_to(corpus)),
+        "seconds": runs,
+        "median_seconds": sorted(runs)[len(runs) // 2],
+        "restore_seconds": restore_s,
+    }
+
+
 def bench_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"size": size}
     log = work / "logs"
@@ -539,6 +582,8 @@ def bench_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any
         "index_bytes": dir_bytes(build),
         "peak_rss_kib": maxrss,
     }
+
+    out["incremental"] = incremental_rebuilds(corpus, cmd, size, log)
 
     fts, out["fts5_build"], queries = fts_side(corpus, size, args, work)
 
@@ -611,6 +656,10 @@ def _f(x: float, digits: int = 1) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.{digits}f}"
 
 
+def _mib(d: Mapping[str, Any], key: str) -> str:
+    return _f(d.get(key, math.nan) / 1024, 0)
+
+
 def markdown(results: Mapping[str, Any]) -> str:
     lines: list[str] = []
     for r in results["sizes"]:
@@ -627,6 +676,12 @@ def markdown(results: Mapping[str, Any]) -> str:
             f"{_f(fb['insert_seconds'])} | {_f(fb['sections_per_s_insert'], 0)} "
             f"({_f(fb['sections_per_s_parse_and_insert'], 0)} with parse) | "
             f"{_f(fb['index_bytes'] / 2**20)} MiB | – |",
+            "",
+            f"Incremental rebuild (`peel-index build` again after appending a paragraph to "
+            f"`{r['incremental']['file']}`, 3 times): median "
+            f"**{_f(r['incremental']['median_seconds'], 2)} s** (runs "
+            f"{', '.join(_f(x, 2) for x in r['incremental']['seconds'])} s); after restoring "
+            f"the file byte for byte {_f(r['incremental']['restore_seconds'], 2)} s.",
             "",
             "| Query type | n | Whoosh p50 | Whoosh p95 | Whoosh max | FTS5 p50 | FTS5 p95 | "
             "FTS5 max | ratio p50 | ratio p95 |",
@@ -657,14 +712,18 @@ def markdown(results: Mapping[str, Any]) -> str:
             if "skipped" in h:
                 lines += [f"HTTP: not measured — {h['skipped']}", ""]
                 continue
-            lat = h["latency_ms"]
+            lat, su = h["latency_ms"], h["startup_memory"]
             lines += [
                 f"HTTP `/api/search` (`peel-web serve --workers {h['workers']}`), "
                 f"{h['concurrency']} concurrent clients on 127.0.0.1: {h['requests']} requests in "
                 f"{_f(h['seconds'])} s = **{_f(h['rps'])} requests/s**, latency p50 "
                 f"{_f(lat['p50'])} ms, p95 {_f(lat['p95'])} ms, max {_f(lat['max'])} ms; "
                 f"statuses {h['statuses']}; server RSS {_f(h['rss_kib'] / 1024, 0)} MiB "
-                f"(peak {_f(h['hwm_kib'] / 1024, 0)} MiB); ready after {_f(h['ready_s'])} s, "
+                f"(peak {_f(h['hwm_kib'] / 1024, 0)} MiB; private RssAnon "
+                f"{_mib(h, 'rss_anon_kib')} MiB, file-backed RssFile "
+                f"{_mib(h, 'rss_file_kib')} MiB; after start-up RSS "
+                f"{_mib(su, 'rss_kib')}, RssAnon {_mib(su, 'rss_anon_kib')}, RssFile "
+                f"{_mib(su, 'rss_file_kib')} MiB); ready after {_f(h['ready_s'])} s, "
                 f"first request {_f(h['first_request_ms'])} ms, second "
                 f"{_f(h['second_request_ms'])} ms.",
                 "",

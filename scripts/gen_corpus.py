@@ -1,22 +1,33 @@
-"""Generate a synthetic PEEL corpus for benchmarks: seeded, deterministic, parseable as is.
+"""Generate a synthetic PEEL archive for benchmarks: seeded, deterministic, parseable as is.
 
-Writes plain-text pillar pages in the layout `indexer.parse` reads (reference §6a): title
-"{Short} PEEL {cycle}", pillar line, headline question, "Last updated dd/mm/yyyy", grade line,
-summary paragraphs, "Questions for {Pillar}", numbered questions in their known wording with
-grade lines on the cycle's scale, and "Areas for improvement" bullets. Every force (43), every
-cycle 2014–2018/19 and every pillar of that cycle with known question wordings gets a report.
+The corpus is composed the way the real archive is (reference §1, §6, §7), with real cycle
+labels only:
+
+- **Pillar pages, 2014–2018/19** (`pillar-pages/`, the layout `indexer.parse` reads, §6a):
+  every force (43) × every cycle × every pillar of that cycle with known question wordings —
+  title "{Short} PEEL {cycle}", pillar line, headline question, "Last updated dd/mm/yyyy",
+  grade line, summary, "Questions for {Pillar}", the known questions with grades on the
+  four-point scale and "Areas for improvement" bullets. 688 pages.
+- **Area reports, 2021/22 and 2023–25** (`areas-of-policing/`, the text layout
+  `indexer.parse_areas` reads, §2, §6e): one per force and cycle (86) — "PEEL 2021/22: An
+  inspection of {Force}", "Overall summary", "Our judgments" with "Area: Grade" lines on the
+  five-point scale, "HM Inspector's observations" (2021/22) or "HM Inspector's summary"
+  (2023–25), then one section per area of policing in its known wording, opening with a grade
+  sentence, and inside it areas for improvement, causes of concern with recommendations, and
+  promising or innovative practice. Long and rich, as real ones are (tens to 100+ sections).
+- **Other reports** (`other-reports/`, the sections-by-heading layout `indexer.parse_other`
+  reads, §7): State of Policing editions and PEEL national overviews (typed by their titles),
+  spotlight reports and revisits (titles, plus a `.meta.json` sidecar for the spotlight
+  cycle), and thematic inspections (typed by a sidecar: `report_type`, `updated`). No force;
+  50–400 sections each; their number fills the corpus up to the requested size, and the last
+  one is sized to the remainder, so the parsed section count is exactly `--sections`.
+
+Small sizes take a prefix of each kind (pillar pages mixed over forces and cycles first, then
+area reports, then other reports), so even a few hundred sections hold every report type.
 
 Section text is 100–300 words drawn from a Zipf-distributed vocabulary (common policing words
 at the head, synthetic words in the long tail), with stock policing phrases mixed in, and rare
 domain terms (THRIVE, solvability, …) in about 1% of sections.
-
-Editions. The parser derives a report's id from force + cycle + pillar and refuses a second file
-with the same id, so one pass over all forces, cycles and pillars holds at most 688 reports
-(~12k sections at a realistic 18 sections a report). Larger corpora repeat the pass as numbered
-editions whose cycle label is "{year}/{NN}" (e.g. "2016/03"): the parser accepts the label,
-keeps the year, and gives each edition its own report ids. Edition 0 uses the real cycle labels;
-an edition's questions are found by their numbers and the "Questions for …" line (the parser
-warns that their wording is not in that cycle's known list, which is expected).
 
 Example:
     python scripts/gen_corpus.py --sections 10000 --out /tmp/peel-10k --seed 1
@@ -37,11 +48,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from indexer.draft import slugify  # noqa: E402
 from indexer.forces import FORCES, Force  # noqa: E402
-from indexer.model import cycle_slug, cycle_year  # noqa: E402
+from indexer.model import cycle_slug  # noqa: E402
 from indexer.questions import KnownQuestion, known_questions  # noqa: E402
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MANIFEST = ".gen-manifest.json"  # a dot file: `peel-index build` passes over it silently
 
 # Cycles and the pillars with known question wordings in each (legitimacy 2014's wording was
@@ -97,7 +109,6 @@ GRADE_WEIGHTS = (0.07, 0.64, 0.25, 0.04)
 AFI_BIAS = {"Outstanding": 0.2, "Good": 0.8, "Requires improvement": 1.6, "Inadequate": 2.2,
             "": 0.5}
 MAX_AFI = 8
-MAX_MEAN_SECTIONS = 18.0  # a report's mean size before another edition is started
 
 # The head of the vocabulary, roughly in frequency order: function words, then policing words.
 def words(text: str) -> tuple[str, ...]:
@@ -212,6 +223,23 @@ class Vocabulary:
         return [self.words[bisect.bisect(self.cum, rng.random() * total)] for _ in range(k)]
 
 
+# -- the corpus plan ------------------------------------------------------------------------
+
+AREA_CYCLES: tuple[str, ...] = ("2021/22", "2023–25")
+FIVE_GRADES = ("Outstanding", "Good", "Adequate", "Requires improvement", "Inadequate")
+FIVE_GRADE_WEIGHTS = (0.05, 0.33, 0.34, 0.23, 0.05)
+AREA_AFI_BIAS = {"Outstanding": 0.2, "Good": 0.6, "Adequate": 1.2, "Requires improvement": 1.8,
+                 "Inadequate": 2.4, "": 1.0}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+# Shares of the requested size that force reports take (at most their realistic size); other
+# reports fill the rest.
+PILLAR_SHARE, PILLAR_MEAN_RANGE = 0.55, (5.0, 16.0)
+AREA_SHARE, AREA_MEAN_RANGE = 0.35, (25.0, 90.0)
+OTHER_SIZE = (50, 400)
+
+
 @dataclass(slots=True)
 class Question:
     known: KnownQuestion
@@ -225,10 +253,8 @@ class ReportPlan:
     """One pillar page: its identity, its grade and its questions; sizes count sections."""
 
     force: Force
-    cycle: str  # the real cycle, whose questions and dates the page uses
-    label: str  # the cycle as the title states it (differs from `cycle` in editions > 0)
+    cycle: str
     pillar: str
-    edition: int
     grade: str
     questions: list[Question] = field(default_factory=list)
 
@@ -250,16 +276,59 @@ class ReportPlan:
         self.questions = kept
 
 
-def edition_label(cycle: str, edition: int) -> str:
-    """The cycle label an edition's title states: the real one for edition 0."""
-    if edition == 0:
-        return cycle
-    year = cycle_year(cycle)
-    real_suffix = cycle.split("/")[1] if "/" in cycle else ""
-    nn = edition if edition < 19 or real_suffix != "19" else edition + 1
-    if nn > 99:
-        raise ValueError("more than 99 editions; ask for fewer sections")
-    return f"{year}/{nn:02d}"
+@dataclass(slots=True)
+class Area:
+    """One area of policing in a 2021+ report and the child sections under it."""
+
+    name: str
+    grade: str  # "" for an ungraded area
+    afis: int = 0
+    concern: bool = False
+    recommendations: int = 0
+    practices: int = 0
+
+    @property
+    def sections(self) -> int:
+        return 1 + self.afis + (1 + self.recommendations if self.concern else 0) + self.practices
+
+
+@dataclass(slots=True)
+class AreaPlan:
+    """One 2021/22 or 2023–25 force report: three summary sections, then its areas."""
+
+    force: Force
+    cycle: str
+    published: tuple[int, int, int]
+    areas: list[Area] = field(default_factory=list)
+
+    @property
+    def sections(self) -> int:
+        return 3 + sum(a.sections for a in self.areas)
+
+
+@dataclass(slots=True)
+class Chapter:
+    heading: str
+    list_heading: str = ""  # "Recommendations", "Areas for improvement", … or ""
+    items: int = 0
+
+
+@dataclass(slots=True)
+class OtherPlan:
+    """A report with no force: a summary, then chapters, some ending in a list."""
+
+    report_type: str
+    title: str
+    published: tuple[int, int, int]
+    sidecar: dict[str, str]
+    chapters: list[Chapter] = field(default_factory=list)
+
+    @property
+    def sections(self) -> int:
+        return 1 + sum(1 + c.items for c in self.chapters)
+
+
+Plan = ReportPlan | AreaPlan | OtherPlan
 
 
 def slot_order() -> Iterator[tuple[Force, str, str]]:
@@ -270,33 +339,61 @@ def slot_order() -> Iterator[tuple[Force, str, str]]:
             yield force, cycle, pillar
 
 
-def plan_corpus(sections: int, seed: int) -> list[ReportPlan]:
-    """Reports totalling exactly `sections` sections, spread over forces, cycles and editions."""
+def area_order() -> Iterator[tuple[Force, str]]:
+    """All (force, 2021+ cycle) pairs, alternating cycles so that any prefix has both."""
+    for k in range(len(AREA_CYCLES)):
+        for f, force in enumerate(FORCES):
+            yield force, AREA_CYCLES[(k + f) % len(AREA_CYCLES)]
+
+
+def _mean_and_count(size: int, share: float, slots: int, lo_hi: tuple[float, float]) -> tuple[
+    float, int
+]:
+    lo, hi = lo_hi
+    budget = min(size * share, slots * hi)
+    mean = min(max(budget / slots, lo), hi)
+    return mean, min(slots, round(budget / mean))
+
+
+def plan_corpus(sections: int, seed: int) -> list[Plan]:
+    """Reports totalling exactly `sections` sections: force reports first, others fill up."""
     if sections < 1:
         raise ValueError("--sections must be at least 1")
-    slots = list(slot_order())
-    editions = max(1, -(-sections // int(len(slots) * MAX_MEAN_SECTIONS)))
-    mean_sections = sections / (editions * len(slots))
-    # Calibrate: the grade mix skews how many areas for improvement a pass really gets, so
-    # measure one trial pass and scale, aiming a little high (the last report is cut to fit).
-    trial_rng = random.Random(seed)
-    trial = sum(_plan_report(f, c, p, 0, mean_sections, trial_rng).sections for f, c, p in slots)
-    mean_sections *= 1.03 * mean_sections * len(slots) / trial
     rng = random.Random(seed)
-    plans: list[ReportPlan] = []
+    plans: list[Plan] = []
     total = 0
-    for edition in itertools.count():
-        if edition >= 99:
-            raise ValueError("could not reach the requested size in 99 editions")
-        for force, cycle, pillar in slots:
-            plan = _plan_report(force, cycle, pillar, edition, mean_sections, rng)
-            if total + plan.sections > sections:
-                plan.truncate(sections - total)
-            plans.append(plan)
-            total += plan.sections
-            if total >= sections:
-                return plans
-    raise AssertionError("unreachable")
+    mean_p, count_p = _mean_and_count(sections, PILLAR_SHARE, len(SLOTS) * len(FORCES),
+                                      PILLAR_MEAN_RANGE)
+    budget_p = sections * PILLAR_SHARE
+    for force, cycle, pillar in itertools.islice(slot_order(), max(1, count_p)):
+        if total >= sections or (plans and total >= budget_p):
+            break
+        target = max(1, round(mean_p * rng.uniform(0.6, 1.4)))
+        plan = _plan_pillar_page(force, cycle, pillar, target, rng)
+        if total + plan.sections > sections:
+            plan.truncate(sections - total)
+        plans.append(plan)
+        total += plan.sections
+    mean_a, count_a = _mean_and_count(sections, AREA_SHARE, len(AREA_CYCLES) * len(FORCES),
+                                      AREA_MEAN_RANGE)
+    budget_a = total + sections * AREA_SHARE
+    for force, cycle in itertools.islice(area_order(), count_a):
+        target = min(sections - total, round(mean_a * rng.uniform(0.55, 1.45)))
+        if target < 5 or total >= budget_a:
+            break
+        area_plan = _plan_area_report(force, cycle, target, rng)
+        plans.append(area_plan)
+        total += area_plan.sections
+    identities = other_identities(rng)
+    while total < sections:
+        left = sections - total
+        lo, hi = OTHER_SIZE
+        target = left if left <= hi else rng.randint(lo, min(hi, left - lo))
+        other = _plan_other_report(next(identities), target, rng)
+        plans.append(other)
+        total += other.sections
+    assert total == sections, (total, sections)
+    return plans
 
 
 def _graded(cycle: str, pillar: str) -> bool:
@@ -304,26 +401,256 @@ def _graded(cycle: str, pillar: str) -> bool:
     return not (pillar == "Leadership" or (cycle == "2014" and pillar == "Effectiveness"))
 
 
-def _nearby_grade(grade: str, rng: random.Random) -> str:
-    i = GRADES.index(grade) + rng.choices((-1, 0, 1), (0.15, 0.7, 0.15))[0]
-    return GRADES[min(max(i, 0), len(GRADES) - 1)]
+def _nearby(grade: str, scale: tuple[str, ...], rng: random.Random) -> str:
+    i = scale.index(grade) + rng.choices((-1, 0, 1), (0.15, 0.7, 0.15))[0]
+    return scale[min(max(i, 0), len(scale) - 1)]
 
 
-def _plan_report(
-    force: Force, cycle: str, pillar: str, edition: int, mean: float, rng: random.Random
+def _spread(count: int, weights: list[float], rng: random.Random) -> list[int]:
+    """`count` items spread over len(weights) bins in proportion to the weights."""
+    out = [0] * len(weights)
+    if count > 0 and weights and sum(weights) > 0:
+        for i in rng.choices(range(len(weights)), weights, k=count):
+            out[i] += 1
+    return out
+
+
+def _plan_pillar_page(
+    force: Force, cycle: str, pillar: str, target: int, rng: random.Random
 ) -> ReportPlan:
     grade = rng.choices(GRADES, GRADE_WEIGHTS)[0]
-    plan = ReportPlan(force, cycle, edition_label(cycle, edition), pillar, edition,
-                      grade if _graded(cycle, pillar) else "")
-    known = known_questions(cycle, pillar)
-    afi_mean = max(0.0, (mean - 1 - len(known)) / max(1, len(known)))
-    for kq in known:
-        qgrade = _nearby_grade(grade, rng) if kq.graded else ""
-        p = min(1.0, afi_mean * AFI_BIAS[qgrade] / MAX_AFI)
-        afis = sum(rng.random() < p for _ in range(MAX_AFI))
+    plan = ReportPlan(force, cycle, pillar, grade if _graded(cycle, pillar) else "")
+    for kq in known_questions(cycle, pillar):
+        qgrade = _nearby(grade, GRADES, rng) if kq.graded else ""
         carried = cycle in ("2017", "2018/19") and kq.graded and rng.random() < 0.1
-        plan.questions.append(Question(kq, qgrade, afis, carried))
+        plan.questions.append(Question(kq, qgrade, 0, carried))
+    afis = _spread(target - plan.sections, [AFI_BIAS[q.grade] for q in plan.questions], rng)
+    for q, n in zip(plan.questions, afis, strict=True):
+        q.afis = n
     return plan
+
+
+def _areas_for(force: Force, cycle: str, rng: random.Random) -> list[tuple[str, bool]]:
+    """The areas a force's report covers, in report order (reference §2)."""
+    index = FORCES.index(force)
+    cdi = index % 2 == 0  # crime data integrity "in at least every other assessment"
+    if cycle == "2021/22":
+        original = index < 8  # the first 8 forces used the original PAF (SPR, armed threats)
+        names: list[tuple[str, bool]] = [("Providing a service to the victims of crime", False)]
+        if cdi:
+            names.append(("Recording data about crime", True))
+        names += [
+            ("Treatment of the public", True),
+            ("Preventing crime and anti-social behaviour" if original else "Preventing crime",
+             True),
+            ("Responding to the public", True),
+            ("Investigating crime", True),
+            ("Protecting vulnerable people", True),
+            ("Managing offenders" if original else "Managing offenders and suspects", True),
+            ("Disrupting serious organised crime", True),
+        ]
+        if original:
+            names += [("Meeting the strategic policing requirement", False),
+                      ("Responding to armed threats", False)]
+        names += [
+            ("Developing a positive workplace" if original
+             else "Building, supporting and protecting the workforce", True),
+            ("Good use of resources" if rng.random() < 0.5
+             else "Strategic planning, organisational management and value for money", True),
+        ]
+        return names
+    names = [("Victim service assessment", False)]
+    if cdi:
+        names.append(("Recording data about crime", True))
+    names += [(label, True) for label in (
+        "Police powers and public treatment", "Preventing crime", "Responding to the public",
+        "Investigating crime", "Protecting vulnerable people", "Managing offenders and suspects",
+        "Building, supporting and protecting the workforce", "Leadership and force management",
+    )]  # fmt: skip
+    return names
+
+
+def _published(cycle: str, rng: random.Random) -> tuple[int, int, int]:
+    # Oct 2021 – Mar 2023, or Apr 2023 – Sep 2025.
+    start, first, months = (2021, 10, 18) if cycle == "2021/22" else (2023, 4, 30)
+    month = rng.randrange(first, first + months)
+    return rng.randint(1, 28), (month - 1) % 12 + 1, start + (month - 1) // 12
+
+
+def _plan_area_report(force: Force, cycle: str, target: int, rng: random.Random) -> AreaPlan:
+    """A report of exactly `target` sections (at least 5)."""
+    plan = AreaPlan(force, cycle, _published(cycle, rng))
+    overall = rng.choices(FIVE_GRADES, FIVE_GRADE_WEIGHTS)[0]
+    for name, graded in _areas_for(force, cycle, rng)[: target - 3]:
+        plan.areas.append(Area(name, _nearby(overall, FIVE_GRADES, rng) if graded else ""))
+    # Causes of concern (with recommendations) where grades are poor, then practice where they
+    # are good, while the budget allows; areas for improvement take the rest.
+    for area in plan.areas:
+        poor = area.grade == "Inadequate" or (
+            area.grade == "Requires improvement" and rng.random() < 0.5
+        )
+        if poor and plan.sections + 2 <= target:
+            area.concern, area.recommendations = True, 1
+            extra = min(rng.randint(0, 3), target - plan.sections)
+            area.recommendations += extra
+        if area.grade in ("Outstanding", "Good") or rng.random() < 0.15:
+            area.practices = min(rng.randint(1, 2), target - plan.sections)
+    afis = _spread(target - plan.sections, [AREA_AFI_BIAS[a.grade] for a in plan.areas], rng)
+    for area, n in zip(plan.areas, afis, strict=True):
+        area.afis = n
+    return plan
+
+
+# Other report types (reference §7). Titles are real where the reference names them.
+NATIONAL_OVERVIEWS: tuple[str, ...] = (
+    *(f"PEEL: Police {pillar.lower()} {cycle} – A national overview"
+      for cycle, pillars in CYCLES[:4] for pillar in pillars),
+    "PEEL: Police effectiveness 2015 (vulnerability) – A national overview",
+    "PEEL: Police effectiveness, efficiency and legitimacy 2018/19 – A national overview",
+)
+STATE_OF_POLICING_EDITIONS: tuple[tuple[str, tuple[int, int, int]], ...] = (
+    ("2013/14", (27, 11, 2014)), ("2016", (2, 5, 2017)), ("2017", (28, 6, 2018)),
+    ("2018", (2, 7, 2019)), ("2021", (10, 3, 2022)), ("2022", (9, 6, 2023)),
+)  # fmt: skip
+SPOTLIGHTS: tuple[str, ...] = (
+    "PEEL spotlight report: A system under pressure",
+    "PEEL spotlight report: Shining a light on betrayal",
+    "PEEL spotlight report: Diverging under pressure",
+)
+REVISITS: tuple[str, ...] = tuple(
+    f"Police effectiveness 2015 (vulnerability) revisit – {name}"
+    for name in ("Staffordshire Police", "Bedfordshire Police", "Humberside Police",
+                 "Wiltshire Police")
+)
+THEMATIC_REAL: tuple[str, ...] = (
+    "Stop and search powers: Are the police using them effectively and fairly?",
+    "Crime recording: A matter of fact",
+    "The Strategic Policing Requirement: An inspection of police arrangements",
+    "Everyone's business: Improving the police response to domestic abuse",
+    "Increasingly everyone's business: A progress report on domestic abuse",
+    "The depths of dishonour: Hidden voices and shameful crimes",
+    "Real lives, real crimes: A study of digital crime and policing",
+    "Fraud: Time to choose",
+    "Disproportionate use of police powers: A spotlight on stop and search",
+    "Integrated Offender Management: A joint thematic inspection",
+)
+THEMATIC_FRAMES: tuple[str, ...] = (
+    "An inspection of the police response to {s}",
+    "A joint thematic inspection of {s}",
+    "How well do forces tackle {s}?",
+    "{S}: A progress report",
+    "{S}: An inspection of leadership and culture",
+    "{S}: Are forces doing enough?",
+    "An inspection of how forces manage {s}",
+    "{S}: A review of police data and practice",
+    "Getting it right: {s}",
+    "{S}: An inspection of police and partner work",
+)
+THEMATIC_SUBJECTS: tuple[str, ...] = (
+    "domestic abuse", "child sexual exploitation", "county lines", "modern slavery",
+    "stalking and harassment", "rape investigations", "online child abuse", "fraud",
+    "cyber crime", "serious youth violence", "knife crime", "missing children",
+    "mental health demand", "hate crime", "honour-based abuse", "vetting and misconduct",
+    "counter-corruption", "custody", "digital forensics", "the police response to burglary",
+    "anti-social behaviour", "neighbourhood policing", "call handling", "firearms licensing",
+    "roads policing", "victims' rights", "race and policing", "the use of Taser",
+    "police wellbeing", "the recruitment of new officers", "organised immigration crime",
+    "economic crime", "terrorism risk", "offender management", "the use of force",
+)
+CHAPTERS: tuple[str, ...] = (
+    "Introduction", "Background", "Methodology", "Context", "Our findings", "Leadership",
+    "Understanding the problem", "Working with partners", "Protecting vulnerable people",
+    "Investigating crime", "Outcomes for victims", "Use of resources", "Workforce",
+    "Data and technology", "Training and guidance", "Governance and oversight",
+    "Force performance", "National picture", "Funding and demand", "Public confidence",
+    "Prevention", "Early intervention", "Supervision", "Case studies", "Next steps",
+    "Conclusion", "Annex A: About the data", "Annex B: Inspection terms of reference",
+    "Annex C: Police force areas", "Peelian principles", "Inspections by force",
+)
+LIST_HEADINGS: tuple[tuple[str, float], ...] = (
+    ("Recommendations", 0.5), ("Areas for improvement", 0.3), ("Causes of concern", 0.1),
+    ("Promising practice", 0.1),
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class OtherIdentity:
+    report_type: str
+    title: str
+    published: tuple[int, int, int]
+    sidecar: dict[str, str]
+
+
+def _date_in(rng: random.Random, first: int, last: int) -> tuple[int, int, int]:
+    return rng.randint(1, 28), rng.randint(1, 12), rng.randint(first, last)
+
+
+def _iso(date: tuple[int, int, int]) -> str:
+    return f"{date[2]:04d}-{date[1]:02d}-{date[0]:02d}"
+
+
+def other_identities(rng: random.Random) -> Iterator[OtherIdentity]:
+    """Reports with no force, in a deterministic order that mixes the types early."""
+    fixed: list[OtherIdentity] = []
+    for cycle, date in STATE_OF_POLICING_EDITIONS:
+        title = f"State of Policing: The annual assessment of policing in England and Wales {cycle}"
+        fixed.append(OtherIdentity("State of Policing", title, date, {}))
+    for title in NATIONAL_OVERVIEWS:
+        year = int(next(w for w in title.split() if w[:2] == "20")[:4])
+        fixed.append(OtherIdentity("National overview", title, _date_in(rng, year, year + 1),
+                                   {}))
+    for title in SPOTLIGHTS:
+        date = _date_in(rng, 2019, 2020)
+        fixed.append(OtherIdentity("Spotlight report", title, date,
+                                   {"cycle": "2018/19", "updated": _iso(date)}))
+    for title in REVISITS:
+        fixed.append(OtherIdentity("Revisit", title, _date_in(rng, 2016, 2016), {}))
+    for title in THEMATIC_REAL:
+        date = _date_in(rng, 2013, 2024)
+        fixed.append(OtherIdentity("Thematic inspection", title, date,
+                                   {"report_type": "Thematic inspection", "updated": _iso(date)}))
+    # Interleave the types: one of each in turn.
+    by_type: dict[str, list[OtherIdentity]] = {}
+    for ident in fixed:
+        by_type.setdefault(ident.report_type, []).append(ident)
+    queues = list(by_type.values())
+    while any(queues):
+        for q in queues:
+            if q:
+                yield q.pop(0)
+    combos = [(f, s) for s in THEMATIC_SUBJECTS for f in THEMATIC_FRAMES]
+    rng.shuffle(combos)
+    for round_ in itertools.count(1):
+        for frame, subject in combos:
+            title = frame.format(s=subject, S=subject[0].upper() + subject[1:])
+            if round_ > 1:
+                title = f"{title} ({_ordinal(round_)} inspection)"
+            date = _date_in(rng, 2013, 2025)
+            yield OtherIdentity("Thematic inspection", title, date,
+                                {"report_type": "Thematic inspection", "updated": _iso(date)})
+
+
+def _ordinal(n: int) -> str:
+    return {2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
+
+
+def _plan_other_report(ident: OtherIdentity, target: int, rng: random.Random) -> OtherPlan:
+    """A report of exactly `target` sections: a summary, then chapters and their lists."""
+    plan = OtherPlan(ident.report_type, ident.title, ident.published, ident.sidecar)
+    left = target - 1
+    while left > 0:
+        chapter = Chapter(rng.choice(CHAPTERS))
+        left -= 1
+        if left > 0 and rng.random() < 0.3:
+            heading = rng.choices([h for h, _ in LIST_HEADINGS], [w for _, w in LIST_HEADINGS])[0]
+            chapter.list_heading = heading
+            chapter.items = min(left, rng.randint(1, 8))
+            left -= chapter.items
+        plan.chapters.append(chapter)
+    return plan
+
+
+# -- the text --------------------------------------------------------------------------------
 
 
 class Writer:
@@ -362,19 +689,28 @@ class Writer:
         return paras
 
     def body(self, opening: str) -> list[str]:
+        """One section's text: 100–300 words, a rare term in about 1% of sections."""
         rare = self.rng.random() < RARE_SHARE
         return self.paragraphs(opening, self.rng.randint(100, 300), rare)
+
+    def item(self, opening: str) -> str:
+        """One section's text as a single bullet."""
+        return "  • " + " ".join(self.body(opening))
+
+    def text(self, plan: Plan) -> str:
+        if isinstance(plan, ReportPlan):
+            return self.page(plan)
+        if isinstance(plan, AreaPlan):
+            return self.area_report(plan)
+        return self.other_report(plan)
 
     def page(self, plan: ReportPlan) -> str:
         force, cycle, pillar = plan.force, plan.cycle, plan.pillar
         day, month, year = _date(plan)
-        lines = ["Skip to content", f"{force.short} PEEL {plan.label}", pillar, _headline(plan)]
+        lines = ["Skip to content", f"{force.short} PEEL {cycle}", pillar, _headline(plan)]
         lines.append(f"Last updated {day:02d}/{month:02d}/{year:04d}")
-        ungraded_line = pillar == "Leadership" and plan.edition > 0
         if plan.grade:
             lines.append(plan.grade)
-        elif ungraded_line:
-            lines.append("Not graded")  # editions have no known list that says so
         noun = pillar.lower() if pillar != "Leadership" else "leadership"
         opening = (
             f"{force.name} has been assessed as {plan.grade.lower()} in respect of the {noun} "
@@ -390,7 +726,6 @@ class Writer:
             lines.append(q.known.text)
             if q.grade:
                 lines.append(q.grade)
-            if q.grade:
                 opening = f"{force.name} is {q.grade.lower()} in this area."
             elif pillar == "Legitimacy" and cycle == "2015":
                 opening = "This question has not been inspected or graded in 2015."
@@ -408,8 +743,68 @@ class Writer:
             if q.afis:
                 lines.append("Areas for improvement")
                 for _ in range(q.afis):
-                    text = " ".join(self.body(f"{force.name} should improve how it works."))
-                    lines.append(f"  • {text}")
+                    lines.append(self.item(f"{force.name} should improve how it works."))
+        return "\n\n".join(lines) + "\n"
+
+    def area_report(self, plan: AreaPlan) -> str:
+        force, cycle = plan.force, plan.cycle
+        day, month, year = plan.published
+        label = "2021/22" if cycle == "2021/22" else "2023–2025"
+        graded = [a for a in plan.areas if a.grade]
+        lines = [f"PEEL {label}: An inspection of {force.name}",
+                 f"Published {day} {MONTHS[month - 1]} {year}", "Overall summary"]
+        lines += self.body(f"This report sets out our findings for {force.name}.")
+        lines.append("Our judgments")
+        lines.append(
+            f"Our inspection assessed how good {force.name} is in {len(plan.areas)} areas of "
+            f"policing. We make graded judgments in {len(graded)} of these "
+            f"{len(plan.areas)} areas."
+        )
+        lines += [f"{a.name}: {a.grade}" for a in graded]
+        lines.append("HM Inspector's observations" if cycle == "2021/22"
+                     else "HM Inspector's summary")
+        lines += self.body(f"I am pleased with some aspects of the performance of {force.short}.")
+        for area in plan.areas:
+            lines.append(area.name)
+            if area.grade:
+                verb = (
+                    "requires improvement at"
+                    if area.grade == "Requires improvement"
+                    else f"is {area.grade.lower()} at"
+                )
+                opening = f"{force.name} {verb} {area.name[0].lower()}{area.name[1:]}."
+            else:
+                opening = "We do not make a graded judgment for this area of policing."
+            lines.append(opening)
+            lines.append("Main findings")
+            lines += self.body("")
+            if area.afis:
+                lines.append("Areas for improvement")
+                lines += [self.item(f"The force should improve its approach to "
+                                    f"{area.name.lower()}.") for _ in range(area.afis)]
+            if area.concern:
+                lines.append("Cause of concern")
+                lines += self.body(f"{force.name} does not do enough in this area.")
+                lines.append("Recommendations")
+                lines += [self.item("Within six months, the force should act on this.")
+                          for _ in range(area.recommendations)]
+            for _ in range(area.practices):
+                kind = self.rng.choice(("Promising practice", "Innovative practice"))
+                lines.append(kind)
+                lines += self.body(f"{force.short} has developed a new approach.")
+        return "\n\n".join(lines) + "\n"
+
+    def other_report(self, plan: OtherPlan) -> str:
+        day, month, year = plan.published
+        lines = [plan.title, f"Published {day} {MONTHS[month - 1]} {year}", "Summary"]
+        lines += self.body("This report sets out what we found.")
+        for chapter in plan.chapters:
+            lines.append(chapter.heading)
+            lines += self.body("")
+            if chapter.list_heading:
+                lines.append(chapter.list_heading)
+                lines += [self.item("Chief constables should act on this finding.")
+                          for _ in range(chapter.items)]
         return "\n\n".join(lines) + "\n"
 
 
@@ -424,15 +819,18 @@ def _headline(plan: ReportPlan) -> str:
 
 def _date(plan: ReportPlan) -> tuple[int, int, int]:
     if plan.cycle == "2018/19":
-        day, month, year = TRANCHES_2018[FORCES.index(plan.force) % 3]
-    else:
-        day, month, year = DATES[(plan.cycle, plan.pillar)]
-    # Editions publish a few days apart so that "newest first" orders them.
-    return min(28, day + plan.edition % 20), month, year
+        return TRANCHES_2018[FORCES.index(plan.force) % 3]
+    return DATES[(plan.cycle, plan.pillar)]
 
 
-def file_name(plan: ReportPlan) -> str:
-    return f"{plan.force.slug}-peel-{cycle_slug(plan.label)}-{plan.pillar.lower()}.txt"
+def file_name(plan: Plan) -> str:
+    """The report's path under the corpus folder."""
+    if isinstance(plan, ReportPlan):
+        return (f"pillar-pages/{plan.force.slug}-peel-{cycle_slug(plan.cycle)}-"
+                f"{plan.pillar.lower()}.txt")
+    if isinstance(plan, AreaPlan):
+        return f"areas-of-policing/{plan.force.slug}-{cycle_slug(plan.cycle)}.txt"
+    return f"other-reports/{slugify(plan.title, 80)}.txt"
 
 
 def check_destination(out: Path) -> None:
@@ -445,22 +843,44 @@ def check_destination(out: Path) -> None:
         raise SystemExit(f"{target} is not empty; pass an empty or new folder")
 
 
+def _type_of(plan: Plan) -> str:
+    if isinstance(plan, ReportPlan):
+        return "pillar page"
+    if isinstance(plan, AreaPlan):
+        return f"areas of policing {plan.cycle}"
+    return plan.report_type
+
+
 def generate(sections: int, out: Path, seed: int) -> dict[str, object]:
     """Write the corpus and its manifest; return the manifest."""
     check_destination(out)
     plans = plan_corpus(sections, seed)
     writer = Writer(random.Random(seed + 1))
     out.mkdir(parents=True, exist_ok=True)
+    names: set[str] = set()
+    reports: dict[str, int] = {}
+    by_type: dict[str, int] = {}
     for plan in plans:
-        folder = out / f"edition-{plan.edition:02d}"
-        folder.mkdir(exist_ok=True)
-        (folder / file_name(plan)).write_text(writer.page(plan), encoding="utf-8")
+        name = file_name(plan)
+        if name in names:
+            raise AssertionError(f"two reports would be written to {name}")
+        names.add(name)
+        path = out / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(writer.text(plan), encoding="utf-8")
+        if isinstance(plan, OtherPlan) and plan.sidecar:
+            sidecar = path.with_name(path.name + ".meta.json")
+            sidecar.write_text(json.dumps(plan.sidecar, indent=2) + "\n", encoding="utf-8")
+        kind = _type_of(plan)
+        reports[kind] = reports.get(kind, 0) + 1
+        by_type[kind] = by_type.get(kind, 0) + plan.sections
     manifest: dict[str, object] = {
         "generator_version": GENERATOR_VERSION,
         "seed": seed,
         "sections": sum(p.sections for p in plans),
         "reports": len(plans),
-        "editions": max(p.edition for p in plans) + 1,
+        "reports_by_type": reports,
+        "sections_by_type": by_type,
         "rare_terms": list(RARE_TERMS),
         "phrases": list(PHRASES),
         "common_words": HEAD_WORDS[40:240],
@@ -482,10 +902,9 @@ def main(argv: list[str] | None = None) -> int:
         manifest = generate(args.sections, args.out, args.seed)
     except ValueError as exc:
         parser.error(str(exc))
-    print(
-        f"wrote {manifest['reports']} reports, {manifest['sections']} sections "
-        f"({manifest['editions']} edition(s)) to {args.out}"
-    )
+    kinds = ", ".join(f"{n} {k}" for k, n in dict(manifest["reports_by_type"]).items())  # type: ignore[call-overload]
+    print(f"wrote {manifest['reports']} reports ({kinds}), {manifest['sections']} sections "
+          f"to {args.out}")
     return 0
 
 

@@ -61,8 +61,14 @@ def test_smoke_run_measures_every_query_type(tmp_path: Path) -> None:
             assert all(math.isfinite(stats[k]) and stats[k] > 0 for k in ("p50", "p95", "max"))
         assert math.isfinite(row["ratio_p95"])
     assert f"{size['queries']['all']['ratio_p95']:.2f}" in last
+    incremental = size["incremental"]
+    assert len(incremental["seconds"]) == 3 and incremental["median_seconds"] > 0
+    assert incremental["restore_seconds"] > 0
     (http,) = size["http"]
     assert "skipped" in http or (http["requests"] > 0 and http["rps"] > 0)
+    if "skipped" not in http:
+        for memory in (http, http["startup_memory"]):
+            assert memory["rss_anon_kib"] > 0 and memory["rss_file_kib"] > 0
     assert (out_dir / "smoke.md").read_text().startswith("### 300 sections")
 
 

@@ -178,3 +178,21 @@ def test_report_type_is_a_facet_in_the_index(tmp_path: Path) -> None:
         types = {d["report_type"] for d in searcher.all_stored_fields()}
     opened.whoosh.close()
     assert types == {"State of Policing", "PEEL assessment"}
+
+
+def test_a_date_line_is_not_a_section_when_a_sidecar_gives_the_date(tmp_path: Path) -> None:
+    # The sections-by-heading parser used to take the first date line as the report's date only
+    # when no date was known yet; with a sidecar `updated`, "Published …" became a section.
+    text = (FORMATS / "peel-legitimacy-2017-national-overview.txt").read_text("utf-8")
+    title, rest = text.split("\n", 1)
+    page = tmp_path / "national.txt"
+    page.write_text(f"{title}\n\nPublished 12 December 2017\n{rest}", "utf-8")
+    without = parse_file(page)
+    (tmp_path / "national.txt.meta.json").write_text('{"updated": "2018-02-01"}', "utf-8")
+    with_sidecar = parse_file(page)
+    for result, date in ((without, "2017-12-12"), (with_sidecar, "2018-02-01")):
+        assert result.report is not None, result.error
+        assert all("Published" not in s.heading for s in result.report.sections)
+        assert len(result.report.sections) == 3
+        assert all(s.updated is not None and s.updated.isoformat() == date
+                   for s in result.report.sections)
