@@ -103,3 +103,32 @@ def test_incremental_build_leaves_the_old_build_intact_and_hides_dropped_reports
     forces = {v.value for v in everything.facets["force"]}
     assert "Durham Constabulary" not in forces
     assert archive.report("durham-2015-legitimacy") is None
+
+
+def test_repeated_incremental_builds_never_rewrite_large_segments(tmp_path: Path) -> None:
+    from whoosh import index as whoosh_index
+
+    from indexer import store
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index_dir = tmp_path / "index"
+    build([corpus], index_dir)
+    kent = corpus / "kent-peel-2017-effectiveness.txt"
+    original = kent.read_text("utf-8")
+    store.SMALL_SEGMENT, old = 10, store.SMALL_SEGMENT  # one report's segment is "small"
+    try:
+        for i in range(6):
+            kent.write_text(original + f"\\nAn added note {i}.\\n", "utf-8")
+            result = build([corpus], index_dir)
+            assert [Path(p).name for p in result.parsed] == [kent.name]
+    finally:
+        store.SMALL_SEGMENT = old
+    assert result.index_path is not None
+    ix = whoosh_index.open_dir(str(result.index_path), indexname=store.INDEX_NAME)
+    sizes = sorted(seg.doc_count_all() for seg in ix._segments())  # noqa: SLF001
+    ix.close()
+    # The first build's segment (43 sections) is still there, untouched by six rebuilds, and
+    # the small segments they left behind were folded together rather than piling up.
+    assert 43 in sizes
+    assert len(sizes) <= 3
