@@ -9,6 +9,7 @@ unchanged. It is pickled into the index's schema, so the index names this module
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -18,6 +19,7 @@ from whoosh.analysis.filters import STOP_WORDS
 from whoosh.analysis.tokenizers import default_pattern
 from whoosh.formats import Positions
 from whoosh.lang.porter import stem
+from whoosh.system import _INT_SIZE, pack_uint
 
 
 @lru_cache(maxsize=200_000)
@@ -112,9 +114,27 @@ def _positions_by_term(value: str, stops: frozenset[str], minsize: int) -> dict[
 
 
 class FastPositions(Positions):  # type: ignore[misc]
-    """Whoosh's Positions format; with `FastStemmingAnalyzer` on text it gathers positions
-    in one pass. Its postings (term, frequency, weight, encoded positions) are the same, in
-    the same order, as `Positions.word_values` gives (a test compares them)."""
+    """Whoosh's Positions format, with positions stored as an array rather than a pickle.
+
+    With `FastStemmingAnalyzer` on text it gathers positions in one pass; its postings (term,
+    frequency, weight, positions) are those `Positions.word_values` gives (a test compares
+    them). A value is Whoosh's header (the count, big-endian) followed by the position gaps
+    as little-endian 32-bit integers, so a phrase search decodes thousands of values at once
+    with NumPy instead of unpickling each.
+    """
+
+    def encode(self, poslist: list[int]) -> bytes:
+        deltas = [b - a for a, b in zip([0, *poslist], poslist, strict=False)]
+        return pack_uint(len(deltas)) + struct.pack(f"<{len(deltas)}I", *deltas)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        count = (len(valuestring) - _INT_SIZE) // 4
+        position = 0
+        positions = []
+        for delta in struct.unpack_from(f"<{count}I", valuestring, _INT_SIZE):
+            position += delta
+            positions.append(position)
+        return positions
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
         if (not isinstance(value, str) or type(analyzer) is not FastStemmingAnalyzer
@@ -133,6 +153,5 @@ class FastPositions(Positions):  # type: ignore[misc]
 
 @lru_cache(maxsize=65_536)
 def _encode_single(pos: int) -> bytes:
-    """`Positions.encode([pos])`, cached."""
-    encoded: bytes = Positions().encode([pos])
-    return encoded
+    """`FastPositions.encode([pos])`, cached."""
+    return pack_uint(1) + struct.pack("<I", pos)

@@ -65,6 +65,18 @@ def test_fast_positions_give_the_same_postings(text: str, boost: float) -> None:
 
     from indexer.analysis import FastPositions
 
-    fast = list(FastPositions(field_boost=boost).word_values(text, FAST, mode="index"))
-    reference = list(Positions(field_boost=boost).word_values(text, REFERENCE, mode="index"))
+    fmt, ref = FastPositions(field_boost=boost), Positions(field_boost=boost)
+    fast = [(w, f, wt, fmt.decode_positions(v), fmt.decode_frequency(v))
+            for w, f, wt, v in fmt.word_values(text, FAST, mode="index")]
+    reference = [(w, f, wt, ref.decode_positions(v), ref.decode_frequency(v))
+                 for w, f, wt, v in ref.word_values(text, REFERENCE, mode="index")]
     assert fast == reference
+
+
+@given(st.lists(st.integers(0, 10**6), max_size=40).map(lambda xs: sorted(set(xs))))
+def test_positions_round_trip(positions: list[int]) -> None:
+    from indexer.analysis import FastPositions
+
+    fmt = FastPositions()
+    assert fmt.decode_positions(fmt.encode(positions)) == positions
+    assert fmt.decode_frequency(fmt.encode(positions)) == len(positions)

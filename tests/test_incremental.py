@@ -126,7 +126,7 @@ def test_repeated_incremental_builds_never_rewrite_large_segments(tmp_path: Path
         store.SMALL_SEGMENT = old
     assert result.index_path is not None
     ix = whoosh_index.open_dir(str(result.index_path), indexname=store.INDEX_NAME)
-    sizes = sorted(seg.doc_count_all() for seg in ix._segments())  # noqa: SLF001
+    sizes = sorted(seg.doc_count_all() for seg in ix._segments())
     ix.close()
     # The first build's segment (43 sections) is still there, untouched by six rebuilds, and
     # the small segments they left behind were folded together rather than piling up.

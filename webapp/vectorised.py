@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from math import log
-from pickle import loads
 from typing import Any
 
 import numpy as np
 from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.formats import Positions
 from whoosh.scoring import BM25F
-from whoosh.system import _INT_SIZE
+
+from indexer.analysis import FastPositions
 
 Postings = tuple[np.ndarray, np.ndarray]  # (docnums int64 ascending, weights float64)
 Scored = tuple[np.ndarray, np.ndarray]  # (docnums int64 ascending, scores float64)
@@ -187,52 +186,57 @@ class TermIndex:
     def _positions(self, fieldname: str, text: str, docs: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray]:
         """(doc, position) pairs of a term, for the given sorted documents only."""
-        fmt = self.searcher.schema[fieldname].format
-        if not isinstance(fmt, Positions) or type(fmt).encode is not Positions.encode:
-            raise TypeError("phrase positions need the Positions format's encoding")
-        hits: list[int] = []
-        codes: list[int] = []
-        counts: list[int] = []
+        if not isinstance(self.searcher.schema[fieldname].format, FastPositions):
+            raise TypeError("vectorised phrases need the FastPositions format")
+        hit_docs: list[np.ndarray] = []
+        values: list[bytes] = []
         for leaf, offset in self.reader.leaf_readers():
             if (fieldname, text) not in leaf:
                 continue
             m = leaf.postings(fieldname, text)
+            low = offset  # the smallest document the next block can hold
             while m.is_active():
                 if isinstance(m, W3LeafMatcher):
+                    # A block's header gives its last document: skip blocks holding none of
+                    # `docs` without decompressing them.
+                    high = m._maxid + offset
+                    at = int(np.searchsorted(docs, low))
+                    low = high + 1
+                    if at >= len(docs) or docs[at] > high:
+                        m._next_block()
+                        continue
                     m._read_ids()
                     block = np.asarray(m._ids, dtype=np.int64) + offset
                     where = np.searchsorted(docs, block)
                     hit = (where < len(docs)) & (docs[np.minimum(where, len(docs) - 1)] == block)
                     if hit.any():
                         m._read_values()
-                        values = m._values
-                        for i in np.flatnonzero(hit).tolist():
-                            # Positions.decode_positions, without its per-position loop.
-                            v = values[i]
-                            deltas = loads(v[_INT_SIZE:] if v.endswith(b".")
-                                           else v[_INT_SIZE:] + b".")
-                            codes.extend(deltas)
-                            counts.append(len(deltas))
-                            hits.append(int(block[i]))
+                        block_values = m._values
+                        picked = np.flatnonzero(hit)
+                        hit_docs.append(block[picked])
+                        values.extend(block_values[i] for i in picked.tolist())
                     m._next_block()
                 else:
                     doc = m.id() + offset
                     i = int(np.searchsorted(docs, doc))
                     if i < len(docs) and docs[i] == doc:
-                        positions = list(m.value_as("positions"))
-                        codes.extend(np.diff(positions, prepend=0).tolist())
-                        counts.append(len(positions))
-                        hits.append(doc)
+                        hit_docs.append(np.asarray([doc], dtype=np.int64))
+                        values.append(m.value())
                     m.next()
-        if not counts:
+        if not values:
             return _EMPTY_IDS, _EMPTY_IDS
-        deltas_a = np.asarray(codes, dtype=np.int64)
-        counts_a = np.asarray(counts, dtype=np.int64)
-        running = np.cumsum(deltas_a)
-        firsts = np.cumsum(counts_a) - counts_a
-        before = np.repeat(running[firsts] - deltas_a[firsts], counts_a)
-        return np.repeat(np.asarray(hits, dtype=np.int64), counts_a), running - before
-
+        # Each value: a 4-byte header, then its position gaps as little-endian uint32.
+        words = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
+        flat = np.frombuffer(b"".join(values), dtype="<u4").astype(np.int64)
+        headers = np.cumsum(words) - words
+        body = np.ones(len(flat), dtype=bool)
+        body[headers] = False
+        deltas = flat[body]
+        counts = words - 1
+        running = np.cumsum(deltas)
+        firsts = np.cumsum(counts) - counts
+        before = np.repeat(running[firsts] - deltas[firsts], counts)
+        return np.repeat(np.concatenate(hit_docs), counts), running - before
 
 def _supported(q: query.Query) -> bool:
     if isinstance(q, query.Term):
