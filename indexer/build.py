@@ -266,6 +266,27 @@ class Previous:
             reused_counts=dict(entry.get("counts") or {}),  # type: ignore[call-overload]
         )
 
+    def holds_exactly(self, paths: Iterable[Path]) -> bool:
+        """True when this build was made from exactly these files, as they are now."""
+        files, _ = discover(paths)
+        if set(self.files) != {source_name(p) for p in files}:
+            return False
+        for path in files:
+            entry = self.files[source_name(path)]
+            if not isinstance(entry, dict):
+                return False
+            try:
+                same_stat = [*_stat(path)] == entry.get("stat")
+                if not same_stat and (
+                    hashlib.sha256(path.read_bytes()).hexdigest() != entry.get("sha256")
+                ):
+                    return False
+                if companion_hash(path) != entry.get("meta_sha256", ""):
+                    return False
+            except OSError:
+                return False
+        return True
+
     def dropped_reports(self, result: BuildResult) -> set[str]:
         """Report ids of this build that the new one does not keep as they were."""
         kept = {f.source for f in result.files if f.reused}

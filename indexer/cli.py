@@ -11,11 +11,10 @@ from typing import TextIO
 import click
 from tqdm import tqdm
 
-from indexer.build import BuildResult, FileResult, build, discover, parse_all, source_name
+from indexer.build import BuildResult, FileResult, Previous, build, parse_all
 from indexer.fetch import Fetcher, FetchError, expand
 from indexer.model import GRADES, KINDS, PILLARS
-from indexer.schema import SCHEMA_VERSION
-from indexer.store import BuildLocked, current_build, read_manifest
+from indexer.store import BuildLocked
 
 PATHS = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PATH..."
@@ -69,25 +68,8 @@ def _report_problems(files: list[FileResult]) -> None:
 
 def _unchanged(paths: tuple[Path, ...], index_dir: Path) -> bool:
     """True when the build in service was made from exactly these files, by this version."""
-    build_path = current_build(index_dir)
-    if build_path is None:
-        return False
-    try:
-        manifest = read_manifest(build_path)
-    except (OSError, ValueError):
-        return False
-    if manifest.get("schema_version") != SCHEMA_VERSION:
-        return False
-    import hashlib
-
-    files, _ = discover(paths)
-    recorded = manifest.get("files", {})
-    if set(recorded) != {source_name(p) for p in files}:
-        return False
-    return all(
-        recorded[source_name(p)]["sha256"] == hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in files
-    )
+    previous = Previous.find(index_dir)
+    return previous is not None and previous.holds_exactly(paths)
 
 
 @main.command("build")

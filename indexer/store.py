@@ -260,6 +260,23 @@ def _patch_writer() -> None:
     fastwrite.patch()
 
 
+def _write(index_dir: Path, fill: Callable[[Path], index.Index], manifest: Manifest) -> Path:
+    """Make a build in a temporary directory with `fill`, then put it in service.
+
+    The caller holds `build_lock`. On any failure the temporary directory is removed and the
+    build in service is untouched.
+    """
+    tmp, final, build_id = _new_build_dir(index_dir)
+    try:
+        _patch_writer()
+        final = _finish(index_dir, tmp, final, build_id, fill(tmp), manifest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(index_dir, keep=final)
+    return final
+
+
 def write_build(
     index_dir: Path, sections: Iterable[Section], manifest: Manifest, procs: int = 1
 ) -> Path:
@@ -267,12 +284,10 @@ def write_build(
 
     With `procs` > 1, Whoosh's multiprocessing writer analyses and writes in that many
     processes, each producing its own segment (no merge afterwards: searches read all
-    segments). The caller holds `build_lock`. On any failure the temporary directory is
-    removed and the build in service is untouched.
+    segments).
     """
-    tmp, final, build_id = _new_build_dir(index_dir)
-    try:
-        _patch_writer()
+
+    def fill(tmp: Path) -> index.Index:
         ix = index.create_in(str(tmp), whoosh_schema(), indexname=INDEX_NAME)
         if procs > 1:
             # Whoosh sorts a segment's postings in one Python sort, so cost grows faster than
@@ -286,12 +301,9 @@ def write_build(
                 first = next(stream, None)
         else:
             _add_all(ix.writer(**WRITER_OPTIONS), sections)
-        final = _finish(index_dir, tmp, final, build_id, ix, manifest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _prune(index_dir, keep=final)
-    return final
+        return ix
+
+    return _write(index_dir, fill, manifest)
 
 
 def write_incremental(
@@ -305,26 +317,22 @@ def write_incremental(
 
     The new build starts as hard links to `base`'s files. Whoosh writes new segment and
     table-of-contents files and never changes a written one, so `base` stays as it was and
-    can go on serving until the swap. The caller holds `build_lock`.
+    can go on serving until the swap.
     """
-    tmp, final, build_id = _new_build_dir(index_dir)
-    try:
+
+    def fill(tmp: Path) -> index.Index:
         for item in base.iterdir():
             if item.name == MANIFEST_NAME or item.name.endswith("_WRITELOCK"):
                 continue
             os.link(item, tmp / item.name)
-        _patch_writer()
         ix = index.open_dir(str(tmp), indexname=INDEX_NAME)
         writer = ix.writer(**WRITER_OPTIONS)
         for report_id in sorted(set(drop_reports)):
             writer.delete_by_term("report_id", report_id)
         _add_all(writer, sections)
-        final = _finish(index_dir, tmp, final, build_id, ix, manifest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _prune(index_dir, keep=final)
-    return final
+        return ix
+
+    return _write(index_dir, fill, manifest)
 
 
 def _swap_current(index_dir: Path, build: Path) -> None:

@@ -9,14 +9,12 @@ and `{{7*7}}` must read literally.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.browser.test_pages import ARGS, CHROMIUM
 from tests.conftest import Server
 from tests.hostile import (
     HOSTILE_QUERIES,
@@ -26,14 +24,6 @@ from tests.hostile import (
     TEMPLATE,
     build_hostile_index,
 )
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        shutil.which(CHROMIUM) is None,
-        reason="Debian chromium is not installed (./scripts/test installs it)",
-    ),
-]
 
 PAGES = [
     "/?" + urlencode({"q": MARKER}),
@@ -55,13 +45,6 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     yield srv
     srv.stop()
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def visit(page: Page, url: str, dialogs: list[str]) -> str:
