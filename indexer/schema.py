@@ -50,7 +50,7 @@ FACETS: tuple[Facet, ...] = (
     Facet("grade", "Grade", _rank_in(GRADES), known=GRADES),
     Facet("force", "Force", _alpha, known=tuple(f.name for f in FORCES)),
     Facet("pillar", "Pillar", _rank_in(PILLARS), known=PILLARS),
-    Facet("question", "Question", _alpha, by_count=True),
+    Facet("question", "Question or area", _alpha, by_count=True),
     Facet("cycle", "Cycle", _cycle_rank),
     Facet("kind", "Section kind", _rank_in(KINDS), lambda v: KIND_LABELS.get(v, v), known=KINDS),
     Facet("report_type", "Report type", _rank_in(REPORT_TYPES)),

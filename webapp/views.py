@@ -17,6 +17,25 @@ from webapp.query import SearchRequest
 from webapp.search import SearchResult
 from webapp.urls import clear_filters_url, search_url, section_url, toggle_url
 
+
+def is_area(section: Section) -> bool:
+    """From 2021/22 a report's questions are areas of policing (and there are no pillars)."""
+    return not section.pillar and section.year >= 2021
+
+
+def kind_label(section: Section) -> str:
+    if section.kind == "question" and is_area(section):
+        return "Area of policing"
+    return KIND_LABELS.get(section.kind, section.kind)
+
+
+def question_label(section: Section) -> str:
+    """"Q2" for a question, "Area 2" for an area of policing, "" when there is neither."""
+    if not section.question_number:
+        return ""
+    return f"Area {section.question_number}" if is_area(section) else f"Q{section.question_number}"
+
+
 GRADE_CLASSES = {
     "Outstanding": "outstanding",
     "Good": "good",
@@ -64,6 +83,13 @@ class ResultItem:
     url: str
     kind_label: str
     grade_class: str
+    question_label: str = ""
+
+    @property
+    def under(self) -> str:
+        """"question 2" or "area 2": what a list item (area for improvement…) belongs to."""
+        label = self.question_label
+        return label.replace("Q", "question ", 1) if label.startswith("Q") else label.lower()
 
 
 @dataclass(slots=True)
@@ -109,8 +135,9 @@ def search_page(req: SearchRequest, result: SearchResult | None, error: str = ""
             hit.section,
             Markup(hit.snippet),
             section_url(hit.section.report_id, hit.section.anchor, req.q),
-            KIND_LABELS.get(hit.section.kind, hit.section.kind),
+            kind_label(hit.section),
             GRADE_CLASSES.get(hit.section.grade, "none"),
+            question_label(hit.section),
         )
         for hit in result.hits
     ]
@@ -199,6 +226,7 @@ class SectionView:
     kind_label: str
     grade_class: str
     hit: bool
+    question_label: str = ""
 
 
 @dataclass(slots=True)
@@ -226,9 +254,10 @@ def report_page(
         SectionView(
             s,
             [Markup(p) for p in html.split("\n\n") if p.strip()],
-            KIND_LABELS.get(s.kind, s.kind),
+            kind_label(s),
             GRADE_CLASSES.get(s.grade, "none"),
             hit,
+            question_label(s),
         )
         for s, html, hit in zip(sections, highlighted, hit_flags, strict=True)
     ]
