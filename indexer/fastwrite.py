@@ -12,8 +12,6 @@ from typing import Any
 
 from whoosh import writing
 
-_ORIGINAL_FLUSH = writing.SegmentWriter._flush_segment
-
 
 class _Lengths:
     """A per-document reader's `doc_field_length`, read once per field."""
@@ -47,6 +45,3 @@ def patch() -> None:
     """Install the faster flush (idempotent)."""
     writing.SegmentWriter._flush_segment = _flush_segment
 
-
-def unpatch() -> None:
-    writing.SegmentWriter._flush_segment = _ORIGINAL_FLUSH

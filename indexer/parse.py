@@ -294,12 +294,3 @@ def _settle_grades(drafts: list[Draft], cycle: str, pillar: str, warnings: list[
                 f"{d.anchor}: grade 'Adequate' is outside the {cycle} scale "
                 f"({', '.join(FOUR_POINT_GRADES)})"
             )
-
-
-def summary_line(report: ParsedReport) -> str:
-    """One line describing what a file yielded, for `peel-index check`."""
-    kinds: dict[str, int] = {}
-    for s in report.sections:
-        kinds[s.kind] = kinds.get(s.kind, 0) + 1
-    parts = ", ".join(f"{n} {k}" for k, n in kinds.items())
-    return f"{report.report_id}: {report.force_name}, {report.cycle}, {report.pillar} — {parts}"

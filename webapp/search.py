@@ -262,9 +262,6 @@ class Archive:
     def report_count(self) -> int:
         return len(self._generation().columns.report_docs)
 
-    def facet_vocabulary(self, name: str) -> list[str]:
-        return [v for v in self._generation().columns.vocab[name] if v]
-
     # -- queries ----------------------------------------------------------------------------
 
     def parse_query(self, q: str) -> query.Query:
