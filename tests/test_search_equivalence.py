@@ -75,3 +75,32 @@ def test_a_parallel_many_segment_build_answers_the_same(
                           for h in result.hits)  # type: ignore[attr-defined]
 
         assert ranked(a) == ranked(b)
+
+
+@pytest.mark.parametrize(("q", "filters"), [
+    ("demand", {}), ("force", {"grade": ("Good", "Outstanding")}),
+    ("THRIVE OR solvability", {"cycle": ("2016",), "kind": ("question",)}),
+    ('"risk of harm"', {}), ("", {"force": ("Kent Police",)}),
+])
+def test_facet_counts_equal_stock_whoosh_grouping(
+    pair: tuple[Archive, Archive], q: str, filters: dict[str, tuple[str, ...]]
+) -> None:
+    """Each facet's counts: Whoosh's own `groupedby` over the query, filtered by every other
+    facet's selection (the disjunctive semantics), with Whoosh's own matchers."""
+    from whoosh import query as wq
+    from whoosh import sorting
+
+    from indexer.schema import FACET_NAMES
+
+    fast, _ = pair
+    result = fast.search(SearchRequest(q=q, filters=filters))
+    searcher = fast._generation().searcher  # noqa: SLF001
+    base = fast.parse_query(q) if q else wq.Every()
+    for name in FACET_NAMES:
+        others = [wq.Or([wq.Term(f, v) for v in values])
+                  for f, values in filters.items() if f != name]
+        stock = searcher.search(base, limit=None, filter=wq.And(others) if others else None,
+                                groupedby=sorting.FieldFacet(name), maptype=sorting.Count)
+        expected = {k: v for k, v in stock.groups().items() if k}
+        got = {v.value: v.count for v in result.facets[name] if v.count}
+        assert got == expected, name
