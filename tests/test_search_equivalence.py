@@ -94,7 +94,7 @@ def test_facet_counts_equal_stock_whoosh_grouping(
 
     fast, _ = pair
     result = fast.search(SearchRequest(q=q, filters=filters))
-    searcher = fast._generation().searcher  # noqa: SLF001
+    searcher = fast._generation().searcher
     base = fast.parse_query(q) if q else wq.Every()
     for name in FACET_NAMES:
         others = [wq.Or([wq.Term(f, v) for v in values])
