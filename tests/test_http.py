@@ -180,3 +180,28 @@ def test_static_assets_are_served_locally(client: httpx.Client) -> None:
         assert client.get(asset).status_code == 200
     assert "http://" not in page.replace("http://127.0.0.1", "") and "https://" not in page
     assert client.get("/static/../app.py").status_code == 404
+
+
+def test_csv_export_has_every_match_with_text(client: httpx.Client) -> None:
+    import csv
+    import io
+
+    r = client.get("/api/search.csv", params={"q": "solvability", "per_page": 1})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    assert r.headers["x-total-count"] == "5" and r.headers["x-truncated"] == "false"
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == 5  # every match, not one page
+    q2 = next(row for row in rows if row["section_id"] == "metropolitan-2016-efficiency:q2")
+    assert q2["grade"] == "Requires improvement" and "solvability" in q2["text"]
+    assert q2["url"] == "/reports/metropolitan-2016-efficiency?q=solvability#q2"
+    assert client.get("/api/search.csv", params={"q": '"oops'}).status_code == 400
+    page = client.get("/", params={"q": "solvability"}).text
+    assert 'href="/api/search.csv?q=solvability"' in page
+
+
+def test_csv_cells_cannot_run_as_formulas() -> None:
+    from webapp.export import _cell
+
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _cell("-1+2") == "'-1+2" and _cell("plain") == "plain"

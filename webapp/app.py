@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from webapp.export import MAX_ROWS, to_csv
 from webapp.query import QueryProblem, SearchRequest, parse_request
 from webapp.search import Archive
 from webapp.settings import Settings
@@ -109,6 +110,20 @@ def create_app(settings: Settings) -> Starlette:
             return JSONResponse({"error": error, "status": 400}, status_code=400)
         return JSONResponse(search_json(search_page(req, result)))
 
+    async def api_search_csv(request: Request) -> Response:
+        req, result, error = run_search(request)
+        if error:
+            return JSONResponse({"error": error, "status": 400}, status_code=400)
+        every = SearchRequest(q=req.q, filters=req.filters, page=1, per_page=MAX_ROWS,
+                              sort=req.sort)
+        result = archive.search(every, snippets=False)
+        body = to_csv((h.section for h in result.hits), req.q)
+        return Response(body, media_type="text/csv; charset=utf-8", headers={
+            "content-disposition": 'attachment; filename="peel-archive-search.csv"',
+            "x-total-count": str(result.total),
+            "x-truncated": "true" if result.total > MAX_ROWS else "false",
+        })
+
     def build_report(request: Request) -> tuple[Any, str]:
         report_id = request.path_params["report_id"]
         if not REPORT_ID_RE.match(report_id):
@@ -178,6 +193,7 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         Route("/", home),
         Route("/api/search", api_search),
+        Route("/api/search.csv", api_search_csv),
         Route("/reports/{report_id}", report),
         Route("/api/reports/{report_id}", api_report),
         Route("/healthz", healthz),

@@ -328,11 +328,14 @@ class Archive:
             f"Values in the archive: {', '.join(shown) or 'none'}{more}."
         )
 
-    def search(self, req: SearchRequest) -> SearchResult:
+    def search(self, req: SearchRequest, snippets: bool = True) -> SearchResult:
+        """One page of hits with every facet's counts; `snippets=False` leaves them empty
+        (for exports, which carry the whole text)."""
         with self._using() as gen, self._lock:
-            return self._search(gen, req)
+            return self._search(gen, req, snippets)
 
-    def _search(self, gen: _Generation, req: SearchRequest) -> SearchResult:
+    def _search(self, gen: _Generation, req: SearchRequest, snippets: bool = True
+                ) -> SearchResult:
         cols = gen.columns
         searcher = gen.searcher
         selected, absent = self._filter_codes(cols, req.filters)
@@ -392,7 +395,8 @@ class Archive:
         hits = []
         for docnum, score in page_docs:
             section = from_stored(searcher.stored_fields(docnum))
-            hits.append(Hit(section, self.snippet(section.text, terms), score))
+            snippet = self.snippet(section.text, terms) if snippets else ""
+            hits.append(Hit(section, snippet, score))
         return SearchResult(req, len(docs), hits, facets, terms, tuple(notices))
 
     @staticmethod

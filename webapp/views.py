@@ -107,6 +107,7 @@ class SearchPage:
     next_url: str = ""
     clear_url: str = ""
     api_url: str = ""
+    csv_url: str = ""
     notices: tuple[str, ...] = ()
 
     @property
@@ -119,7 +120,8 @@ class SearchPage:
 
 
 def search_page(req: SearchRequest, result: SearchResult | None, error: str = "") -> SearchPage:
-    page = SearchPage(req, error=error, api_url=search_url(req, "/api/search", page=req.page))
+    page = SearchPage(req, error=error, api_url=search_url(req, "/api/search", page=req.page),
+                      csv_url=search_url(req, "/api/search.csv"))
     page.sorts = [
         Link(label, search_url(req, sort=key), req.effective_sort == key, key)
         for key, label in SORTS.items()
