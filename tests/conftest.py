@@ -117,3 +117,18 @@ def seed_server(seed_index: Path) -> Iterator[Server]:
     srv = Server(seed_index)
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="session")
+def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A report whose text, metadata and file name carry HTML and script (tests/hostile.py)."""
+    from tests.hostile import build_hostile_index
+
+    return build_hostile_index(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="session")
+def hostile_server(hostile_index: Path) -> Iterator[Server]:
+    srv = Server(hostile_index)
+    yield srv
+    srv.stop()

@@ -29,7 +29,6 @@ from tests.hostile import (
     MARKER,
     REPORT_ID,
     TEMPLATE,
-    build_hostile_index,
 )
 from webapp.app import create_app
 from webapp.settings import Settings
@@ -82,18 +81,6 @@ def assert_inert(html: str) -> PageAudit:
             if name in ("href", "src", "action", "formaction"):
                 assert not value.strip().lower().startswith(("javascript:", "data:text")), attrs
     return audit
-
-
-@pytest.fixture(scope="module")
-def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_hostile_index(tmp_path_factory.mktemp("hostile"))
-
-
-@pytest.fixture(scope="module")
-def hostile_server(hostile_index: Path) -> Iterator[Server]:
-    srv = Server(hostile_index)
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ and `{{7*7}}` must read literally.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
@@ -22,7 +21,6 @@ from tests.hostile import (
     MARKER,
     REPORT_ID,
     TEMPLATE,
-    build_hostile_index,
 )
 
 PAGES = [
@@ -37,13 +35,6 @@ PAGES = [
 ]
 # Elements only a payload could have made.
 PAYLOAD_ELEMENTS = "img, svg, iframe, base, style, b, meta[http-equiv], script:not([src])"
-
-
-@pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(build_hostile_index(tmp_path_factory.mktemp("hostile-browser")))
-    yield srv
-    srv.stop()
 
 
 
