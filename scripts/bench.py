@@ -268,10 +268,10 @@ class Fts5Engine:
 
 
 class WhooshEngine:
-    """The project's own search module (`webapp.search.Archive`) over the built index."""
+    """The project's own search module (`indexer.search.engine.Archive`) over the built index."""
 
     def __init__(self, index_dir: Path) -> None:
-        from webapp.search import Archive, SearchRequest
+        from indexer.search.engine import Archive, SearchRequest
 
         self._request = SearchRequest
         self.archive = Archive(index_dir)

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.analysis import StemmingAnalyzer
 
+from indexer.search.highlight import mark_all, match_spans, match_spans_reference, snippet
 from tests.conftest import FIXTURE_CORPUS
-from webapp.highlight import mark_all, match_spans, match_spans_reference, snippet
 
 ANALYZER = StemmingAnalyzer()
 

@@ -77,8 +77,8 @@ def test_incremental_build_leaves_the_old_build_intact_and_hides_dropped_reports
 ) -> None:
     import hashlib
 
-    from webapp.query import SearchRequest
-    from webapp.search import Archive
+    from indexer.search.engine import Archive
+    from indexer.search.request import SearchRequest
 
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)

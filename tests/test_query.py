@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.query import QueryProblem, SearchRequest, parse_request
+from indexer.search.request import QueryProblem, SearchRequest, parse_request
 
 
 def test_parameters_become_a_typed_request() -> None:

@@ -22,11 +22,11 @@ import httpx
 import pytest
 
 from indexer.build import build
+from indexer.search.engine import Archive
+from indexer.search.request import parse_request
 from indexer.store import BuildLocked, current_build
 from tests.conftest import FIXTURE_CORPUS, ROOT, SEED, Server
 from tests.loadgen import LoadResult, run_load
-from webapp.query import parse_request
-from webapp.search import Archive
 
 CORPUS_A = [SEED, FIXTURE_CORPUS]
 CORPUS_B = [FIXTURE_CORPUS]

@@ -30,9 +30,9 @@ from hypothesis import strategies as st
 
 from indexer.build import build, parse_file
 from indexer.schema import FACET_NAMES
+from indexer.search.request import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, MIN_WILDCARD_PREFIX
 from indexer.store import current_build, open_index
 from tests.conftest import BROKEN, FIXTURE_CORPUS, ROOT, SEED, Server
-from webapp.query import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, MIN_WILDCARD_PREFIX
 
 REQUEST_BOUND = 2.0  # seconds, for any one request (SECURITY.md)
 ENDPOINTS = ("/", "/api/search")
@@ -276,8 +276,8 @@ def test_every_wildcard_short_prefix_or_range_is_refused(prober: Prober) -> None
 
 def test_a_wildcard_over_the_whole_vocabulary_is_capped(tmp_path: Path) -> None:
     """A prefix matching more than MAX_EXPANSION words is refused, not run (real engine)."""
-    from webapp.query import parse_request
-    from webapp.search import MAX_EXPANSION, Archive, QueryProblem
+    from indexer.search.engine import MAX_EXPANSION, Archive, QueryProblem
+    from indexer.search.request import parse_request
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from webapp.query import QueryProblem, SearchRequest
-from webapp.search import Archive
+from indexer.search.engine import Archive
+from indexer.search.request import QueryProblem, SearchRequest
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from webapp.query import SearchRequest
-from webapp.search import Archive
+from indexer.search.engine import Archive
+from indexer.search.request import SearchRequest
 
 QUERIES = [
     "THRIVE", "solvability", "solvable", "demand", "force", "the force demand", "risk harm",

@@ -21,9 +21,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from indexer.search.engine import Archive
+from indexer.search.request import QueryProblem, SearchRequest, parse_request
 from webapp.export import MAX_ROWS, to_csv
-from webapp.query import QueryProblem, SearchRequest, parse_request
-from webapp.search import Archive
 from webapp.settings import Settings
 from webapp.views import report_json, report_page, search_json, search_page
 

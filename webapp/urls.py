@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from webapp.query import SearchRequest
+from indexer.search.request import SearchRequest
 
 
 def search_url(req: SearchRequest, path: str = "/", **changes: object) -> str:

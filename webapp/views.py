@@ -13,8 +13,8 @@ from markupsafe import Markup
 
 from indexer.model import KIND_LABELS, Section
 from indexer.schema import FACETS, SORTS
-from webapp.query import SearchRequest
-from webapp.search import SearchResult
+from indexer.search.engine import SearchResult
+from indexer.search.request import SearchRequest
 from webapp.urls import clear_filters_url, search_url, section_url, toggle_url
 
 

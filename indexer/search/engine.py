@@ -22,6 +22,9 @@ from whoosh import qparser, query
 
 from indexer.model import Section
 from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS
+from indexer.search import highlight
+from indexer.search.request import QueryProblem, SearchRequest
+from indexer.search.vectorised import TermIndex
 from indexer.store import (
     IndexUnavailable,
     OpenedIndex,
@@ -30,9 +33,6 @@ from indexer.store import (
     open_index,
     whoosh_schema,
 )
-from webapp import highlight
-from webapp.query import QueryProblem, SearchRequest
-from webapp.vectorised import TermIndex
 
 MAX_EXPANSION = 256  # terms one wildcard may expand to
 WARM_QUERY = '"police force" OR force OR police'  # words any inspection report has
