@@ -14,7 +14,7 @@ from tqdm import tqdm
 from indexer.build import BuildResult, FileResult, Previous, build, parse_all
 from indexer.fetch import Fetcher, FetchError, expand, site_pages
 from indexer.model import GRADES, KINDS, PILLARS
-from indexer.store import BuildLocked
+from indexer.store import BuildLocked, IndexUnavailable
 
 PATHS = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PATH..."
@@ -277,3 +277,31 @@ def _host_pair(item: str) -> tuple[str, str]:
     if not sep or not base.startswith(("http://", "https://")):
         raise FetchError(f"--host-map wants HOST=http(s)://BASE, not {item!r}")
     return host.strip().lower(), base.strip()
+
+
+@main.command("publish")
+@click.argument("source", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument(
+    "replicas", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path),
+    metavar="REPLICA...",
+)  # fmt: skip
+def publish_cmd(source: Path, replicas: tuple[Path, ...]) -> None:
+    """Put the build in service at SOURCE in service at each REPLICA index directory.
+
+    The build is copied beside each replica's own, checked, and swapped in by an atomic rename,
+    one replica after another; each replica's server switches on its next request and serves
+    its previous build until then. Build once, then publish to every replica behind the load
+    balancer (see deploy/README.md).
+
+    \b
+    Example:
+      peel-index publish .index /srv/peel/replica-1 /srv/peel/replica-2
+    """
+    from indexer.publish import publish
+
+    try:
+        for done in publish(source, replicas):
+            verb = "copied and published" if done.copied else "published (already copied)"
+            click.echo(f"{done.replica}: {verb} build {done.build_id}")
+    except (IndexUnavailable, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -362,3 +362,8 @@ def _prune(index_dir: Path, keep: Path, spare: int = 1) -> None:
     for stale in builds.glob(".tmp-*"):
         # Left by a build that was killed; no live build writes without the lock we hold.
         shutil.rmtree(stale, ignore_errors=True)
+
+
+# For `indexer.publish`, which puts a copied build in service the same way.
+swap_current = _swap_current
+prune_builds = _prune

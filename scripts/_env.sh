@@ -62,3 +62,14 @@ ensure_axe() {
   npm install --silent --no-audit --no-fund --no-save --prefix "$ROOT/.cache/axe" \
     "axe-core@$AXE_VERSION" >/dev/null
 }
+
+# Debian's nginx, for the scale-out test and benchmark (deploy/replicas); never started as a
+# service here: deploy/replicas runs its own nginx on 127.0.0.1 with its own configuration.
+ensure_nginx() {
+  if [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1; then return 0; fi
+  echo "Installing Debian's nginx for the scale-out test ..." >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nginx >/dev/null
+}
