@@ -348,15 +348,10 @@ class Archive:
         """Every wildcard, prefix and fuzzy term of the query, expanded against the index,
         counted together against the budget (raises QueryProblem or SearchTooBroad)."""
         expansion = Expansion(deadline)
-        seen: set[tuple[str, str]] = set()
         for sub in q.leaves():
             if isinstance(sub, query.MultiTerm):
-                # The same pattern over the heading and text fields counts once.
-                key = (type(sub).__name__, str(getattr(sub, "text", sub)))
-                if key in seen:
-                    continue
-                seen.add(key)
-                expansion.count(key[1], sub._btexts(reader))
+                # Each field's expansion is work of its own: heading and text both count.
+                expansion.count(str(getattr(sub, "text", sub)), sub._btexts(reader))
 
     def _filter_codes(
         self, cols: _Columns, filters: Mapping[str, tuple[str, ...]]
