@@ -8,11 +8,11 @@ becomes searchable. The result is a list of `Block`s that the structure parser r
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from indexer.errors import ReportError
+from indexer.textclean import clean_line
 
 CELL_SEP = " | "
 BULLET_RE = re.compile(r"^\s*(?:[•●▪◦‣·∙*]|-(?=\s)|–(?=\s))\s*")
@@ -120,18 +120,6 @@ BOILERPLATE_SENTENCE = re.compile(r"^In addition to the three core PEEL pillars"
 def is_chrome(line: str) -> bool:
     folded = _fold(line)
     return folded in CHROME_LINES or any(p.search(line.strip()) for p in CHROME_PATTERNS)
-
-
-_SPACES = re.compile(r"[ \t]+")
-
-
-def clean_line(line: str) -> str:
-    """NFC, no control characters, non-breaking and odd spaces folded, runs of spaces cut."""
-    line = unicodedata.normalize("NFC", line)
-    line = line.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
-    if not line.isprintable():  # only then can it hold a control or format character
-        line = "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch)[0] != "C")
-    return _SPACES.sub(" ", line).strip()
 
 
 def to_blocks(text: str) -> list[Block]:

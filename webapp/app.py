@@ -2,13 +2,16 @@
 
 `create_app(settings)` opens the index once (refusing a missing or mismatched one) and serves
 the search page, report pages, their JSON twins and a health check. A bad request is explained
-with a 4xx; it is never a 500.
+with a 4xx; it is never a 500. Searches and report pages run in a bounded pool of threads
+(`webapp.workpool`) so the event loop stays free; a full pool or a search past its time budget
+is a 503 with a sentence.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +24,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from indexer.search.engine import Archive
+from indexer.search.engine import Archive, SearchTooBroad
 from indexer.search.request import QueryProblem, SearchRequest, parse_request
 from webapp.export import MAX_ROWS, to_csv
+from webapp.redirects import RelativeRedirects
 from webapp.settings import Settings
 from webapp.views import report_json, report_page, search_json, search_page
+from webapp.workpool import RETRY_AFTER_SECONDS, Busy, WorkPool
 
 HERE = Path(__file__).parent
 REPORT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,150}$")
@@ -73,7 +78,9 @@ class SecurityHeaders:
 
 def create_app(settings: Settings) -> Starlette:
     """The web app over the index at `settings.index_dir` (raises `IndexUnavailable`)."""
-    archive = Archive(settings.index_dir, settings.build_hint)
+    archive = Archive(settings.index_dir, settings.build_hint,
+                      search_seconds=settings.search_seconds)
+    pool = WorkPool(settings.search_threads, settings.search_queue)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
         autoescape=True,
@@ -87,36 +94,46 @@ def create_app(settings: Settings) -> Starlette:
     def html(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
         return templates.TemplateResponse(request, name, context, status_code=status)
 
-    def run_search(request: Request) -> tuple[SearchRequest, Any, str]:
+    async def run_search(request: Request, **options: Any) -> tuple[SearchRequest, Any, str, int]:
+        """The request, its result (or None), the error sentence and the status to answer."""
         try:
             req = parse_request(request.query_params.multi_items())
         except QueryProblem as exc:
             # Keep what can be kept so the page still shows the user's query.
             q = request.query_params.get("q", "")[:500]
-            return SearchRequest(q=q), None, str(exc)
+            return SearchRequest(q=q), None, str(exc), 400
         try:
-            return req, archive.search(req), ""
+            return req, await pool.run(archive.search, req, **options), "", 200
         except QueryProblem as exc:
-            return req, None, str(exc)
+            return req, None, str(exc), 400
+        except (SearchTooBroad, Busy) as exc:
+            return req, None, str(exc), 503
+
+    def unavailable(status: int) -> dict[str, str]:
+        return {"retry-after": str(RETRY_AFTER_SECONDS)} if status == 503 else {}
 
     async def home(request: Request) -> Response:
-        req, result, error = run_search(request)
+        req, result, error, status = await run_search(request)
         page = search_page(req, result, error)
-        return html(request, "search.html", {"page": page}, 400 if error else 200)
+        response = html(request, "search.html", {"page": page}, status)
+        response.headers.update(unavailable(status))
+        return response
+
+    def json_error(error: str, status: int) -> Response:
+        return JSONResponse({"error": error, "status": status}, status_code=status,
+                            headers=unavailable(status))
 
     async def api_search(request: Request) -> Response:
-        req, result, error = run_search(request)
+        req, result, error, status = await run_search(request)
         if error:
-            return JSONResponse({"error": error, "status": 400}, status_code=400)
+            return json_error(error, status)
         return JSONResponse(search_json(search_page(req, result)))
 
     async def api_search_csv(request: Request) -> Response:
-        req, result, error = run_search(request)
+        # One search (parsed once) gives every row, up to MAX_ROWS.
+        req, result, error, status = await run_search(request, snippets=False, rows=MAX_ROWS)
         if error:
-            return JSONResponse({"error": error, "status": 400}, status_code=400)
-        every = SearchRequest(q=req.q, filters=req.filters, page=1, per_page=MAX_ROWS,
-                              sort=req.sort)
-        result = archive.search(every, snippets=False)
+            return json_error(error, status)
         body = to_csv((h.section for h in result.hits), req.q)
         return Response(body, media_type="text/csv; charset=utf-8", headers={
             "content-disposition": 'attachment; filename="peel-archive-search.csv"',
@@ -138,18 +155,25 @@ def create_app(settings: Settings) -> Starlette:
             try:
                 parse_request([("q", q)])
                 terms = archive.query_terms(q)
-            except QueryProblem as exc:
+            except (QueryProblem, SearchTooBroad) as exc:
                 error = f"The search words could not be highlighted: {exc}"
         highlighted = [archive.highlight_all(s.text, terms) for s in sections]
         flags = [bool(terms) and "<mark>" in h for h in highlighted]
         return report_page(sections, highlighted, q, flags, error), error
 
+    async def report_off_loop(request: Request) -> Any:
+        try:
+            page, _ = await pool.run(build_report, request)
+        except Busy as exc:
+            raise HTTPException(503, str(exc), headers=unavailable(503)) from None
+        return page
+
     async def report(request: Request) -> Response:
-        page, _ = build_report(request)
+        page = await report_off_loop(request)
         return html(request, "report.html", {"page": page})
 
     async def api_report(request: Request) -> Response:
-        page, _ = build_report(request)
+        page = await report_off_loop(request)
         return JSONResponse(report_json(page))
 
     async def healthz(request: Request) -> Response:
@@ -170,14 +194,17 @@ def create_app(settings: Settings) -> Starlette:
         assert isinstance(exc, HTTPException)
         if request.url.path.startswith("/api/"):
             return JSONResponse(
-                {"error": exc.detail, "status": exc.status_code}, status_code=exc.status_code
+                {"error": exc.detail, "status": exc.status_code}, status_code=exc.status_code,
+                headers=exc.headers,
             )
-        return html(
+        response = html(
             request,
             "error.html",
             {"status": exc.status_code, "message": exc.detail},
             exc.status_code,
         )
+        response.headers.update(exc.headers or {})
+        return response
 
     async def server_error(request: Request, exc: Exception) -> Response:
         message = "Something went wrong on our side; the error has been logged."
@@ -199,10 +226,18 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        archive.stop_searches()  # searches still running in threads stop at their next check
+
     app = Starlette(
+        lifespan=lifespan,
         routes=routes,
         exception_handlers={HTTPException: http_error, Exception: server_error},
     )
     app.state.archive = archive
+    app.state.pool = pool
+    app.add_middleware(RelativeRedirects, public_url=settings.public_url)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     return app

@@ -1,11 +1,11 @@
-"""An ASGI entry point for process managers: the app over the index named by PEEL_INDEX_DIR."""
+"""An ASGI entry point for process managers (and `peel-web serve --workers N`): the app with
+the settings named by PEEL_* environment variables (`webapp.cli.settings_from_environ`)."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from webapp.app import create_app
-from webapp.settings import Settings
+from webapp.cli import settings_from_environ
 
-app = create_app(Settings(index_dir=Path(os.environ.get("PEEL_INDEX_DIR", ".index"))))
+app = create_app(settings_from_environ(os.environ))

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.search.budget import DEFAULT_SEARCH_SECONDS
+from webapp.workpool import DEFAULT_QUEUE, DEFAULT_THREADS
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -12,3 +15,11 @@ class Settings:
     # The command a person should run when the index is missing or out of date.
     build_hint: str = "peel-index build corpus/ --index-dir DIR"
     site_name: str = "PEEL archive"
+    # Wall-clock budget of one search, in seconds (None: unlimited); past it, a 503.
+    search_seconds: float | None = DEFAULT_SEARCH_SECONDS
+    # Searches run at once in each server process, and how many more may wait (then a 503).
+    search_threads: int = DEFAULT_THREADS
+    search_queue: int = DEFAULT_QUEUE
+    # The site's public address (e.g. "https://peel.example.org"), used in redirects; empty:
+    # redirects are relative. Never taken from the request's Host header.
+    public_url: str = ""

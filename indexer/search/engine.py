@@ -1,10 +1,12 @@
 """The search engine behind the site: one open index, queries, facet counts and snippets.
 
 This module and `indexer.store` are the only ones that know the engine is Whoosh. An `Archive`
-keeps one searcher open and reopens it only when a new build is swapped in. Facet counts use
-int-coded copies of the facet columns, cached per build, so a query's counts cost a few array
-operations over its match set; the page's hits alone have their stored fields loaded and
-highlighted.
+keeps its searchers open and reopens them only when a new build is swapped in; each search in
+flight has a searcher of its own (a small pool per build), so searches run in parallel threads.
+Every search is held to the budget of `indexer.search.budget` (expansion and wall clock).
+Facet counts use int-coded copies of the facet columns, cached per build, so a query's counts
+cost a few array operations over its match set; the page's hits alone have their stored fields
+loaded and highlighted.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import qparser, query
+from whoosh import collectors, qparser, query, searching
 
 from indexer.model import Section
 from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS
-from indexer.search import highlight
-from indexer.search.request import QueryProblem, SearchRequest
+from indexer.search import highlight, linear
+from indexer.search.budget import MAX_EXPANSION as MAX_EXPANSION
+from indexer.search.budget import Deadline, Expansion, SearchTooBroad
+from indexer.search.request import QueryProblem, SearchRequest, check_syntax
 from indexer.search.vectorised import TermIndex
 from indexer.store import (
     IndexUnavailable,
@@ -34,7 +38,6 @@ from indexer.store import (
     whoosh_schema,
 )
 
-MAX_EXPANSION = 256  # terms one wildcard may expand to
 WARM_QUERY = '"police force" OR force OR police'  # words any inspection report has
 DEFAULT_BUILD_HINT = "peel-index build corpus/ --index-dir DIR"
 
@@ -46,6 +49,7 @@ __all__ = [
     "QueryProblem",
     "SearchRequest",
     "SearchResult",
+    "SearchTooBroad",
 ]
 
 
@@ -90,6 +94,10 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
     def __init__(self, fieldboosts: dict[str, float], schema: Any) -> None:
         super().__init__(None, schema)
         self.add_plugin(qparser.MultifieldPlugin(list(fieldboosts), fieldboosts=fieldboosts))
+        # Linear-cost ANDNOT/ANDMAYBE/REQUIRE (Whoosh's own cost 2^n for a chain of n).
+        self.replace_plugin(linear.operators_plugin())
+        # "*:*" would match every document: refused by the request check, and never parsed.
+        self.remove_plugin_class(qparser.EveryPlugin)
 
     def term_query(self, fieldname: str, text: str, termclass: Any, boost: float = 1.0,
                    tokenize: bool = True, removestops: bool = True) -> query.Query:
@@ -115,18 +123,50 @@ class _Columns:
         return bool(self.live.all())
 
 
+@dataclass(slots=True)
+class _Reader:
+    """One searcher of a build and its vectorised term index: used by one search at a time
+    (Whoosh's file readers and the term cache are not shared between threads)."""
+
+    searcher: Any
+    terms: TermIndex
+
+
 class _Generation:
-    """One build in service: the opened index, its searcher and cached columns."""
+    """One build in service: the opened index, its pool of searchers and cached columns."""
 
     def __init__(self, opened: OpenedIndex) -> None:
         self.opened = opened
-        self.searcher = opened.whoosh.searcher()
-        self.columns = self._load_columns()
-        self.terms = TermIndex(self.searcher, tuple(TEXT_FIELDS))
+        self._pool_lock = threading.Lock()
+        self._free: list[_Reader] = []
+        self._all: list[_Reader] = []
+        with self.reader() as first:
+            self.columns = self._load_columns(first.searcher)
         self.users = 0  # requests using this build now
 
-    def _load_columns(self) -> _Columns:
-        reader = self.searcher.reader()
+    @property
+    def searcher(self) -> Any:
+        """The build's first searcher (for reading the build outside a search)."""
+        return self._all[0].searcher
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[_Reader]:
+        """A searcher of this build for the caller alone, returned to the pool after."""
+        with self._pool_lock:
+            rd = self._free.pop() if self._free else None
+        if rd is None:
+            searcher = self.opened.whoosh.searcher()
+            rd = _Reader(searcher, TermIndex(searcher, tuple(TEXT_FIELDS)))
+            with self._pool_lock:
+                self._all.append(rd)
+        try:
+            yield rd
+        finally:
+            with self._pool_lock:
+                self._free.append(rd)
+
+    def _load_columns(self, searcher: Any) -> _Columns:
+        reader = searcher.reader()
         n = reader.doc_count_all()
         codes: dict[str, np.ndarray] = {}
         vocab: dict[str, list[str]] = {}
@@ -155,18 +195,29 @@ class _Generation:
         return _Columns(codes, vocab, lookup, chron, position, live, report_docs)
 
     def close(self) -> None:
-        self.searcher.close()
+        with self._pool_lock:
+            for rd in self._all:
+                rd.searcher.close()
+            self._all.clear()
+            self._free.clear()
 
 
 class Archive:
     """The archive's search service over the index directory in service."""
 
     def __init__(
-        self, index_dir: Path, build_hint: str = DEFAULT_BUILD_HINT, vectorised: bool = True
+        self,
+        index_dir: Path,
+        build_hint: str = DEFAULT_BUILD_HINT,
+        vectorised: bool = True,
+        search_seconds: float | None = None,
     ) -> None:
         # vectorised=False answers every query with Whoosh's own matchers and collector (the
         # reference the vectorised path is tested against).
         self.vectorised = vectorised
+        # Wall-clock budget of one search (None: no limit); past it, SearchTooBroad.
+        self.search_seconds = search_seconds
+        self._stopping = threading.Event()  # set by stop_searches()
         self.index_dir = index_dir
         self.build_hint = build_hint
         self._lock = threading.RLock()
@@ -230,7 +281,8 @@ class Archive:
         """Run a search and a browse once, before the build serves anyone, so that the first
         person's search does not pay for first-use set-up (parser, highlighter, arrays)."""
         for req in (SearchRequest(q=WARM_QUERY), SearchRequest()):
-            self._search(gen, req)
+            with gen.reader() as rd:
+                self._search(gen, rd, req, Deadline(None))
 
     def _close_idle(self) -> None:
         """Close retired builds that no request is using any more."""
@@ -256,6 +308,14 @@ class Archive:
     def manifest(self) -> dict[str, Any]:
         return self._generation().opened.manifest
 
+    def deadline(self) -> Deadline:
+        """A new search's wall-clock budget."""
+        return Deadline(self.search_seconds, self._stopping)
+
+    def stop_searches(self) -> None:
+        """Make every search in flight stop at its next budget check (at server shutdown)."""
+        self._stopping.set()
+
     def section_count(self) -> int:
         return int(self._generation().columns.live.sum())
 
@@ -270,6 +330,7 @@ class Archive:
         Parsing needs only the schema, which every build of this schema version shares, so it
         never touches the build in service.
         """
+        check_syntax(q)  # a request built in Python may not have come through parse_request
         parser = _Parser(TEXT_FIELDS, _query_schema())
         parser.remove_plugin_class(qparser.FieldsPlugin)
         parser.remove_plugin_class(qparser.BoostPlugin)
@@ -283,15 +344,14 @@ class Archive:
             )
         return parsed
 
-    def _check_expansion(self, q: query.Query, reader: Any) -> None:
+    def _check_expansion(self, q: query.Query, reader: Any, deadline: Deadline) -> None:
+        """Every wildcard, prefix and fuzzy term of the query, expanded against the index,
+        counted together against the budget (raises QueryProblem or SearchTooBroad)."""
+        expansion = Expansion(deadline)
         for sub in q.leaves():
-            if isinstance(sub, query.PatternQuery):
-                for count, _ in enumerate(sub._btexts(reader), start=1):
-                    if count > MAX_EXPANSION:
-                        raise QueryProblem(
-                            f"{sub.text!r} matches more than {MAX_EXPANSION} different words; "
-                            "add letters before the wildcard."
-                        )
+            if isinstance(sub, query.MultiTerm):
+                # Each field's expansion is work of its own: heading and text both count.
+                expansion.count(str(getattr(sub, "text", sub)), sub._btexts(reader))
 
     def _filter_codes(
         self, cols: _Columns, filters: Mapping[str, tuple[str, ...]]
@@ -328,23 +388,30 @@ class Archive:
             f"Values in the archive: {', '.join(shown) or 'none'}{more}."
         )
 
-    def search(self, req: SearchRequest, snippets: bool = True) -> SearchResult:
+    def search(self, req: SearchRequest, snippets: bool = True, rows: int | None = None
+               ) -> SearchResult:
         """One page of hits with every facet's counts; `snippets=False` leaves them empty
-        (for exports, which carry the whole text)."""
-        with self._using() as gen, self._lock:
-            return self._search(gen, req, snippets)
+        (for exports, which carry the whole text). `rows` asks for the first `rows` hits in
+        one page instead of the request's page (an export's single search).
 
-    def _search(self, gen: _Generation, req: SearchRequest, snippets: bool = True
-                ) -> SearchResult:
+        Raises QueryProblem (the request's fault) or SearchTooBroad (past the time budget)."""
+        deadline = self.deadline()
+        with self._using() as gen, gen.reader() as rd:
+            return self._search(gen, rd, req, deadline, snippets, rows)
+
+    def _search(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline,
+                snippets: bool = True, rows: int | None = None) -> SearchResult:
         cols = gen.columns
-        searcher = gen.searcher
+        searcher = rd.searcher
         selected, absent = self._filter_codes(cols, req.filters)
         q: query.Query | None = None
         scores: np.ndarray | None = None
         if req.q:
             q = self.parse_query(req.q)
-            self._check_expansion(q, searcher.reader())
-            fast = gen.terms.evaluate(q) if self.vectorised else None
+            deadline.check()
+            self._check_expansion(q, searcher.reader(), deadline)
+            deadline.check()
+            fast = rd.terms.evaluate(q) if self.vectorised else None
             if fast is not None:
                 matched, scores = fast
                 if not cols.all_live:
@@ -352,16 +419,18 @@ class Archive:
                     matched, scores = matched[alive], scores[alive]
             elif self.vectorised:
                 # One pass of Whoosh's matchers collects every match with its score.
-                every = searcher.search(q, limit=None).top_n
+                every = _collect(searcher, q, None, deadline).top_n
                 matched = np.fromiter((d for _, d in every), dtype=np.int64, count=len(every))
                 scores = np.fromiter((sc for sc, _ in every), dtype=np.float64, count=len(every))
                 order = np.argsort(matched, kind="stable")
                 matched, scores = matched[order], scores[order]
             else:
-                matched = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+                matched = np.fromiter(_checked(searcher.docs_for_query(q), deadline),
+                                      dtype=np.int64)
                 matched.sort()
         else:
             matched = np.flatnonzero(cols.live)
+        deadline.check()
 
         masks = {
             name: np.isin(cols.codes[name][matched], codes) for name, codes in selected.items()
@@ -372,8 +441,8 @@ class Archive:
         docs = matched[keep]
 
         facets = self._count_facets(cols, matched, masks, selected, absent)
-        start = (req.page - 1) * req.per_page
-        end = start + req.per_page
+        start, end = (0, rows) if rows is not None else (
+            (req.page - 1) * req.per_page, req.page * req.per_page)
         page_docs: list[tuple[int, float | None]] = []
         sort = req.effective_sort
         notices: list[str] = []
@@ -383,7 +452,7 @@ class Archive:
                 page_docs = [(int(d), float(sc)) for d, sc in top]
             elif sort == "relevance" and q is not None:
                 allow = None if len(docs) == len(matched) else set(docs.tolist())
-                results = searcher.search(q, limit=end, filter=allow)
+                results = _collect(searcher, q, end, deadline, allow)
                 page_docs = [(hit.docnum, hit.score) for hit in results[start:end]]
             else:
                 order = self._chronological(cols, docs, newest=sort != "oldest")
@@ -393,6 +462,7 @@ class Archive:
 
         terms = self._terms(q, searcher.reader()) if q is not None else frozenset()
         hits = []
+        deadline.check()
         for docnum, score in page_docs:
             section = from_stored(searcher.stored_fields(docnum))
             snippet = self.snippet(section.text, terms) if snippets else ""
@@ -466,20 +536,20 @@ class Archive:
         """The indexed words a query looks for (for highlighting a report page)."""
         if not q:
             return frozenset()
-        with self._using() as gen, self._lock:
+        with self._using() as gen, gen.reader() as rd:
             parsed = self.parse_query(q)
-            self._check_expansion(parsed, gen.searcher.reader())
-            return self._terms(parsed, gen.searcher.reader())
+            self._check_expansion(parsed, rd.searcher.reader(), self.deadline())
+            return self._terms(parsed, rd.searcher.reader())
 
     # -- reports ----------------------------------------------------------------------------
 
     def report(self, report_id: str) -> list[Section] | None:
         """Every section of one report in reading order, or None if there is no such report."""
-        with self._using() as gen, self._lock:
+        with self._using() as gen, gen.reader() as rd:
             docs = gen.columns.report_docs.get(report_id)
             if not docs:
                 return None
-            sections = [from_stored(gen.searcher.stored_fields(d)) for d in docs]
+            sections = [from_stored(rd.searcher.stored_fields(d)) for d in docs]
         return sorted(sections, key=lambda s: s.position)
 
 
@@ -498,3 +568,27 @@ def _top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]
         docs, scores = docs[pick], scores[pick]
     order = np.lexsort((docs, -scores))[:k]
     return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
+
+
+def _collect(searcher: Any, q: query.Query, limit: int | None, deadline: Deadline,
+             allow: set[int] | None = None) -> Any:
+    """Whoosh's own search, stopped when the deadline passes (raises SearchTooBroad)."""
+    collector = searcher.collector(limit=limit, filter=allow)
+    remaining = deadline.remaining()
+    if remaining is not None:
+        # A timer thread, not SIGALRM: searches run in worker threads.
+        collector = collectors.TimeLimitCollector(collector, remaining, use_alarm=False)
+    try:
+        searcher.search_with_collector(q, collector)
+    except searching.TimeLimit:
+        deadline.ends = 0.0  # make the check below fail whatever the clock says
+    deadline.check()
+    return collector.results()
+
+
+def _checked(docs: Iterator[int], deadline: Deadline, every: int = 4096) -> Iterator[int]:
+    """The documents, with the deadline checked every `every` of them."""
+    for n, doc in enumerate(docs, start=1):
+        if n % every == 0:
+            deadline.check()
+        yield doc
