@@ -32,26 +32,27 @@ class Limits:
 
     @property
     def file_bytes(self) -> int:
-        return int(self.file_mb * MB)
+        return round(self.file_mb * MB)
 
     @property
     def pdf_decoded_bytes(self) -> int:
-        return int(self.pdf_decoded_mb * MB)
+        return round(self.pdf_decoded_mb * MB)
 
     @property
     def text_chars(self) -> int:
-        return int(self.text_mb * MB)
+        return round(self.text_mb * MB)
 
     @property
     def section_chars(self) -> int:
-        return int(self.section_kb * KB)
+        return round(self.section_kb * KB)
 
 
 DEFAULT_LIMITS = Limits()
 
 
 def _amount(value: float, unit: str) -> str:
-    return f"{value:,.1f} {unit}".replace(".0 ", " ")
+    """200 MB, 2,000 pages, 2.6 KB, 0.001 MB: whole numbers from 100, else 3 digits."""
+    return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.3g} {unit}"
 
 
 def over(what: str, size: float, limit: float, unit: str, option: str) -> LimitExceeded:

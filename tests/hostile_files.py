@@ -36,11 +36,12 @@ def write_thematic(path: Path, data: bytes) -> Path:
     return path
 
 
-def pdf_of_pages(pages: int, heading: str = "Demand and workforce") -> bytes:
+def pdf_of_pages(pages: int, heading: str = "Demand and workforce", lines: int = 2) -> bytes:
     """A valid PDF of `pages` pages, each with its own short text, written by hand.
 
-    Page 1 opens with a large heading; every page then has two lines of body text that name
-    the page, so that no line repeats on most pages (which would read as a running header).
+    Page 1 opens with a large heading; every page then has `lines` lines of body text that
+    name the page, so that no line repeats on most pages (which would read as a running
+    header).
     """
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -49,12 +50,13 @@ def pdf_of_pages(pages: int, heading: str = "Demand and workforce") -> bytes:
     ]
     kids = []
     for number in range(1, pages + 1):
-        lines = [f"BT /F1 18 Tf 72 760 Td ({heading}) Tj ET"] if number == 1 else []
-        lines += [
-            f"BT /F1 11 Tf 72 700 Td (Page {number} describes how the force meets demand.) Tj ET",
-            f"BT /F1 11 Tf 72 686 Td (Its workforce plan {number} is reviewed each year.) Tj ET",
+        ops = [f"BT /F1 18 Tf 72 760 Td ({heading}) Tj ET"] if number == 1 else []
+        ops += [
+            f"BT /F1 11 Tf 72 {700 - 14 * line} Td (Page {number} line {line} says how the "
+            f"force meets demand.) Tj ET"
+            for line in range(lines)
         ]
-        content = "\n".join(lines).encode()
+        content = "\n".join(ops).encode()
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
         content_id = len(objects)
         objects.append(
@@ -66,12 +68,27 @@ def pdf_of_pages(pages: int, heading: str = "Demand and workforce") -> bytes:
     return _assemble(objects)
 
 
-def pdf_bomb(expanded_mb: int = 1024) -> bytes:
-    """A one-page PDF whose content stream is about 1 MB compressed and `expanded_mb` MB
-    expanded (zeros compress about a thousandfold)."""
-    inflater = zlib.compressobj(9)
+def inflating_to(megabytes: int) -> bytes:
+    """zlib data that inflates to `megabytes` MB of zeros, made without compressing them all.
+
+    One megabyte of zeros is deflated once, ending with a full flush (which makes the next
+    block independent of it), and that block is repeated; an empty final block and the
+    checksum of the whole close the stream.
+    """
     chunk = b"\0" * (1024 * 1024)
-    packed = b"".join(inflater.compress(chunk) for _ in range(expanded_mb)) + inflater.flush()
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = raw.compress(chunk) + raw.flush(zlib.Z_FULL_FLUSH)
+    tail = raw.flush(zlib.Z_FINISH)
+    checksum = 1
+    for _ in range(megabytes):
+        checksum = zlib.adler32(chunk, checksum)
+    return b"\x78\xda" + block * megabytes + tail + checksum.to_bytes(4, "big")
+
+
+def pdf_bomb(expanded_mb: int = 1024) -> bytes:
+    """A one-page PDF whose content stream is about a thousandth of `expanded_mb` MB
+    compressed and `expanded_mb` MB expanded."""
+    packed = inflating_to(expanded_mb)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
@@ -109,9 +126,9 @@ def fifo(path: Path) -> Path:
     return path
 
 
-def non_utf8_name(folder: Path, report: bytes) -> Path:
+def non_utf8_name(folder: Path, report: bytes, stem: bytes = b"kent-peel-2017") -> Path:
     """A copy of `report` under a file name holding bytes that are not UTF-8."""
-    raw = os.fsencode(folder) + b"/kent-peel-2017-caf\xe9-\xff\xfe.txt"
+    raw = os.fsencode(folder) + b"/" + stem + b"-caf\xe9-\xff\xfe.txt"
     with open(raw, "wb") as fh:
         fh.write(report)
     return Path(os.fsdecode(raw))
