@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,14 +24,24 @@ from indexer import formats
 from indexer.draft import ParsedReport
 from indexer.errors import ReportError
 from indexer.forces import find_force
-from indexer.metadata import inferred, is_companion, load_sidecar, provenance_path, sidecar_path
+from indexer.limits import DEFAULT_LIMITS, KB, Limits, over
+from indexer.metadata import (
+    COMPANION_LIMIT,
+    inferred,
+    is_companion,
+    load_sidecar,
+    provenance_path,
+    sidecar_path,
+)
 from indexer.model import Section
 from indexer.reports import parse_report
+from indexer.safeio import leaves, read_regular
 from indexer.schema import SCHEMA_VERSION
 from indexer.store import (
     EmptyBuild,
     build_lock,
     current_build,
+    is_whole,
     read_manifest,
     write_build,
     write_incremental,
@@ -124,21 +134,38 @@ class BuildResult:
 
 
 def source_name(path: Path) -> str:
-    """A file's name as reports show it: relative to the working directory when inside it."""
+    """A file's name as reports show it: relative to the working directory when inside it.
+
+    File names are bytes; one that is not valid UTF-8 keeps its other characters and shows
+    each undecodable byte as `\\xNN`, so the name is always text that can be stored, printed
+    and served (never a string holding lone surrogates).
+    """
     full = os.path.abspath(path)
     cwd = os.getcwd()
     if full.startswith(cwd + os.sep):
-        return Path(full[len(cwd) + 1:]).as_posix()
-    return Path(full).as_posix()
+        full = full[len(cwd) + 1:]
+    return os.fsencode(Path(full).as_posix()).decode("utf-8", "backslashreplace")
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+@dataclass(slots=True)
+class Found:
+    """What `discover` found: report files, files of other types, and files refused unread."""
+
+    files: list[Path]
+    skipped: list[str]
+    refused: dict[Path, str] = field(default_factory=dict)  # path -> reason
+
+
+def discover(paths: Iterable[Path]) -> Found:
     """Report files under `paths` (sorted), and names of files passed over in folders.
 
     A file named explicitly is always tried, so an unsupported one is reported as a failure.
+    A symlink in a folder whose target lies outside that folder is refused without being
+    read (as is anything that is not a regular file, when it is read).
     """
     found: list[Path] = []
     skipped: list[str] = []
+    refused: dict[Path, str] = {}
     for path in paths:
         if path.is_dir():
             for root, dirs, files in os.walk(path):
@@ -147,14 +174,17 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
                     p = Path(root) / name
                     if name.startswith(".") or is_companion(p):
                         continue
-                    if p.suffix.lower() in formats.SUFFIXES:
-                        found.append(p)
-                    else:
+                    if p.suffix.lower() not in formats.SUFFIXES:
                         skipped.append(source_name(p))
+                        continue
+                    found.append(p)
+                    if p.is_symlink() and leaves(p, path):
+                        refused[p] = ("a symlink to a place outside the folder "
+                                      f"{source_name(path)}; skipped without reading it")
         else:
             found.append(path)
     named = {source_name(p): p for p in found}
-    return [named[name] for name in sorted(named)], skipped
+    return Found([named[name] for name in sorted(named)], skipped, refused)
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -169,31 +199,60 @@ def companion_hash(path: Path) -> str:
     for companion in (sidecar_path(path), provenance_path(path)):
         if companion.exists():
             found = True
-            digest.update(companion.name.encode() + b"\0" + companion.read_bytes())
+            data = read_regular(companion, COMPANION_LIMIT, option="")
+            digest.update(os.fsencode(companion.name) + b"\0" + data)
     return digest.hexdigest() if found else ""
 
 
-def parse_file(path: Path) -> FileResult:
-    """Read, normalise and parse one file; never raises for a bad file."""
+def _content_hash(path: Path, limits: Limits) -> str:
+    return hashlib.sha256(formats.read_bytes(path, limits)).hexdigest()
+
+
+def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> FileResult:
+    """Read, normalise and parse one file; never raises for a bad file.
+
+    Whatever goes wrong with one file (an unreadable or non-regular file, a limit exceeded,
+    markup too deep, a library error inside a format reader) becomes that file's `error`, a
+    short reason; the build goes on with the next file.
+    """
     result = FileResult(source_name(path))
     try:
         if not path.exists():
             raise ReportError("no such file")
-        data = formats.read_bytes(path)
+        data = formats.read_bytes(path, limits)
         result.stat = _stat(path)
         result.sha256 = hashlib.sha256(data).hexdigest()
         result.meta_sha256 = companion_hash(path)
         override = load_sidecar(path)
-        normalised = formats.read(path, data)
+        normalised = formats.read(path, data, limits)
+        del data
         result.encoding = normalised.encoding
         result.warnings.extend(normalised.warnings)
         hints = inferred(path, normalised.meta.get("url", ""))
         report = parse_report(normalised, result.source, hints, override)
+        check_sections(report, limits)
         result.warnings.extend(report.warnings)
         result.report = report
     except ReportError as exc:
         result.error = f"line {exc.line}: {exc.reason}" if exc.line else exc.reason
+    except RecursionError:
+        result.error = "nested too deeply to read (recursion limit reached)"
+    except MemoryError:
+        result.error = "too large to read in this machine's memory"
+    except Exception as exc:  # a library's error inside one file must not stop the build
+        detail = " ".join(str(exc).split())[:160]
+        result.error = f"could not be read ({type(exc).__name__}{': ' + detail if detail else ''})"
+    if result.error:
+        result.report = None
     return result
+
+
+def check_sections(report: ParsedReport, limits: Limits) -> None:
+    """Refuse a report with a section over the section-size limit (naming the section)."""
+    for section in report.sections:
+        if len(section.text) > limits.section_chars:
+            raise over(f"section {section.anchor!r}", len(section.text) / KB,
+                       limits.section_kb, "KB", "--max-section-kb")
 
 
 @dataclass(slots=True)
@@ -216,10 +275,12 @@ class Previous:
             return None
         if manifest.get("parser_version") != PARSER_VERSION:
             return None
+        if not is_whole(build_path):  # damaged since: its segments must not be carried over
+            return None
         files = manifest.get("files")
         return cls(build_path, files) if isinstance(files, dict) else None
 
-    def reuse(self, path: Path) -> FileResult | None:
+    def reuse(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> FileResult | None:
         """The file's entry in this build, if the file and its companions are unchanged."""
         source = source_name(path)
         entry = self.files.get(source)
@@ -229,12 +290,14 @@ class Previous:
             return None
         try:
             stat = _stat(path)
+            if not path.is_file():
+                return None  # not a regular file now: parsed again, so that it is named
             if [*stat] == entry.get("stat"):  # same size and time: unchanged, as make and rsync
                 sha = str(entry.get("sha256"))
             else:
-                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                sha = _content_hash(path, limits)
             meta = companion_hash(path)
-        except OSError:
+        except (OSError, ReportError):
             return None
         if (sha, meta) != (entry.get("sha256"), entry.get("meta_sha256", "")):
             return None
@@ -268,7 +331,7 @@ class Previous:
 
     def holds_exactly(self, paths: Iterable[Path]) -> bool:
         """True when this build was made from exactly these files, as they are now."""
-        files, _ = discover(paths)
+        files = discover(paths).files
         if set(self.files) != {source_name(p) for p in files}:
             return False
         for path in files:
@@ -276,14 +339,14 @@ class Previous:
             if not isinstance(entry, dict):
                 return False
             try:
+                if not path.is_file():
+                    return False
                 same_stat = [*_stat(path)] == entry.get("stat")
-                if not same_stat and (
-                    hashlib.sha256(path.read_bytes()).hexdigest() != entry.get("sha256")
-                ):
+                if not same_stat and _content_hash(path, DEFAULT_LIMITS) != entry.get("sha256"):
                     return False
                 if companion_hash(path) != entry.get("meta_sha256", ""):
                     return False
-            except OSError:
+            except (OSError, ReportError):
                 return False
         return True
 
@@ -298,13 +361,22 @@ class Previous:
 
 
 def iter_results(
-    files: Iterable[Path], previous: Previous | None = None
+    files: Iterable[Path],
+    previous: Previous | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    refused: Mapping[Path, str] | None = None,
 ) -> Iterator[FileResult]:
-    """Parse each file (or reuse it from `previous`); a report id seen twice fails the later."""
+    """Parse each file (or reuse it from `previous`); a report id seen twice fails the later.
+
+    A file in `refused` is not read: its result carries the reason.
+    """
     seen: dict[str, str] = {}
     for path in files:
-        reused = previous.reuse(path) if previous else None
-        result = reused or parse_file(path)
+        if refused and path in refused:
+            yield FileResult(source_name(path), error=refused[path])
+            continue
+        reused = previous.reuse(path, limits) if previous else None
+        result = reused or parse_file(path, limits)
         if result.report is not None:
             rid = result.report.report_id
             if rid in seen:
@@ -319,11 +391,14 @@ def parse_all(
     paths: Iterable[Path],
     progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
     previous: Previous | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> BuildResult:
     """Parse every file under `paths` (or reuse it from `previous`)."""
-    files, skipped = discover(paths)
-    chosen = progress(files) if progress else files
-    return BuildResult(list(iter_results(chosen, previous)), skipped)
+    found = discover(paths)
+    chosen = progress(found.files) if progress else found.files
+    return BuildResult(
+        list(iter_results(chosen, previous, limits, found.refused)), found.skipped
+    )
 
 
 def manifest_for(result: BuildResult) -> dict[str, object]:
@@ -362,18 +437,20 @@ def build(
     progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
     incremental: bool = True,
     procs: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> BuildResult:
     """Parse everything under `paths` and put a new index in service at `index_dir`.
 
     Unchanged files are copied from the build in service unless `incremental` is False.
     Nothing is written when no file yields a section: an empty index never replaces a good one.
+    A file over one of `limits` is refused with its reason.
     """
     with build_lock(index_dir):
         previous = Previous.find(index_dir) if incremental else None
         if previous is None:
-            result = _full_build(paths, index_dir, progress, procs)
+            result = _full_build(paths, index_dir, progress, procs, limits)
         else:
-            result = parse_all(paths, progress, previous)
+            result = parse_all(paths, progress, previous, limits)
             if result.section_count:
                 manifest = manifest_for(result)
                 if any(f.reused for f in result.files):
@@ -393,16 +470,19 @@ def _full_build(
     index_dir: Path,
     progress: Callable[[Iterable[Path]], Iterable[Path]] | None,
     procs: int | None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> BuildResult:
     """Parse and write in one stream: the writer's processes index early sections while
     later files are still being parsed."""
-    files, skipped = discover(paths)
-    result = BuildResult([], skipped)
+    found = discover(paths)
+    files = found.files
+    result = BuildResult([], found.skipped)
     if procs is None:  # a second process pays off once there is real work
         procs = min(2, os.cpu_count() or 1) if len(files) >= PARALLEL_FROM_FILES else 1
 
     def sections() -> Iterator[Section]:
-        for file_result in iter_results(progress(files) if progress else files):
+        chosen = progress(files) if progress else files
+        for file_result in iter_results(chosen, limits=limits, refused=found.refused):
             result.files.append(file_result)
             if file_result.report is not None:
                 yield from file_result.report.sections

@@ -2,23 +2,60 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 from tqdm import tqdm
 
 from indexer.build import BuildResult, FileResult, Previous, build, parse_all
 from indexer.fetch import Fetcher, FetchError, expand, site_pages
+from indexer.limits import DEFAULT_LIMITS, Limits
 from indexer.model import GRADES, KINDS, PILLARS
 from indexer.store import BuildLocked, IndexUnavailable
 
 PATHS = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PATH..."
 )
+D = DEFAULT_LIMITS
+LIMIT_OPTIONS = (
+    click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True),
+                 default=D.file_mb, show_default=True,
+                 help="Refuse a file larger than this on disk."),
+    click.option("--max-pdf-pages", type=click.IntRange(min=1), default=D.pdf_pages,
+                 show_default=True, help="Refuse a PDF of more pages."),
+    click.option("--max-pdf-decoded-mb", type=click.FloatRange(min=0, min_open=True),
+                 default=D.pdf_decoded_mb, show_default=True,
+                 help="Refuse a PDF whose compressed content expands to more, in all "
+                      "(a decompression bomb)."),
+    click.option("--max-text-mb", type=click.FloatRange(min=0, min_open=True),
+                 default=D.text_mb, show_default=True,
+                 help="Refuse a file that yields more text (millions of characters)."),
+    click.option("--max-section-kb", type=click.FloatRange(min=0, min_open=True),
+                 default=D.section_kb, show_default=True,
+                 help="Refuse a file with a section holding more text "
+                      "(thousands of characters)."),
+)
+
+
+def limit_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options that set the build's `Limits`, passed on as one `limits` argument."""
+
+    @functools.wraps(command)
+    def with_limits(*args: Any, max_file_mb: float, max_pdf_pages: int,
+                    max_pdf_decoded_mb: float, max_text_mb: float, max_section_kb: float,
+                    **kwargs: Any) -> None:
+        limits = Limits(max_file_mb, max_pdf_pages, max_pdf_decoded_mb, max_text_mb,
+                        max_section_kb)
+        command(*args, limits=limits, **kwargs)
+
+    for option in reversed(LIMIT_OPTIONS):
+        with_limits = option(with_limits)
+    return with_limits
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,13 +127,18 @@ def _unchanged(paths: tuple[Path, ...], index_dir: Path) -> bool:
 @click.option("--procs", type=click.IntRange(1, 16), default=None,
               help="Writer processes for a full build (default: 2 on a multi-core machine "
                    "for 2,000 sections or more, else 1).")
+@limit_options
 def build_cmd(paths: tuple[Path, ...], index_dir: Path, if_changed: bool, full: bool,
-              procs: int | None) -> None:
+              procs: int | None, limits: Limits) -> None:
     """Index report files and folders into a new index, swapped in when complete.
 
     A file that cannot be read or recognised is reported with the reason; every other file is
     still indexed, and the exit status is 1. Files unchanged since the build in service (same
     content hash, same sidecar) are not parsed again: their sections are copied over.
+
+    FIFOs, devices, sockets and symlinks leading out of a folder are named and skipped
+    without being read. A file over a --max-… limit is refused with the reason and the
+    option that raises the limit.
 
     \b
     Example:
@@ -106,7 +148,8 @@ def build_cmd(paths: tuple[Path, ...], index_dir: Path, if_changed: bool, full: 
         click.echo(f"Index at {index_dir} is up to date; nothing to do.")
         return
     try:
-        result = build(paths, index_dir, progress=_progress, incremental=not full, procs=procs)
+        result = build(paths, index_dir, progress=_progress, incremental=not full, procs=procs,
+                       limits=limits)
     except BuildLocked as exc:
         raise click.ClickException(str(exc)) from exc
     _summarise(result, index_dir)
@@ -137,7 +180,8 @@ def _summarise(result: BuildResult, index_dir: Path) -> None:
 
 @main.command("check")
 @PATHS
-def check_cmd(paths: tuple[Path, ...]) -> None:
+@limit_options
+def check_cmd(paths: tuple[Path, ...], limits: Limits) -> None:
     """Parse files without writing anything and show what each one yields.
 
     For each file: its report type and layout, force, cycle, pillar (or areas of policing),
@@ -149,7 +193,7 @@ def check_cmd(paths: tuple[Path, ...]) -> None:
     Example:
       peel-index check corpus/ downloads/durham-2021-22.html
     """
-    result = parse_all(paths)
+    result = parse_all(paths, limits=limits)
     for f in result.files:
         if f.report is None:
             click.echo(f"FAIL {f.source}: {f.error}")

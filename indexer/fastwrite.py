@@ -3,14 +3,25 @@
 When Whoosh flushes a segment it asks the per-document reader for a document's field length
 once for every posting — a column read each time, about a fifth of the build. `patch()`
 makes the flush read each field's lengths once into a list and answer from it. The values
-are those Whoosh would have read, so the index written is the same.
+are those Whoosh would have read, so the index written is the same
+(`tests/test_whoosh_pin.py` compares a patched build with an unpatched one, value by value).
+
+The patch replaces a private method, so it is installed only over the pinned Whoosh
+(`indexer.whoosh_pin`); over any other version the build writes with Whoosh's own flush.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh import writing
+
+from indexer.whoosh_pin import pinned
+
+_ORIGINAL = writing.SegmentWriter._flush_segment
+_held_off = 0  # inside `unpatched()`
 
 
 class _Lengths:
@@ -41,7 +52,27 @@ def _flush_segment(self: Any) -> None:
         pdr.close()
 
 
-def patch() -> None:
-    """Install the faster flush (idempotent)."""
+def patch(installed: str | None = None) -> bool:
+    """Install the faster flush (idempotent); True when it is installed.
+
+    Not installed (Whoosh's own flush is kept) inside `unpatched()`, or when the installed
+    Whoosh (`installed`, else the real one) is not the pinned version.
+    """
+    if _held_off or not pinned("The faster segment flush (indexer/fastwrite.py)", installed):
+        writing.SegmentWriter._flush_segment = _ORIGINAL
+        return False
     writing.SegmentWriter._flush_segment = _flush_segment
+    return True
+
+
+@contextlib.contextmanager
+def unpatched() -> Iterator[None]:
+    """Builds made inside write with Whoosh's own flush (to compare the two)."""
+    global _held_off
+    _held_off += 1
+    writing.SegmentWriter._flush_segment = _ORIGINAL
+    try:
+        yield
+    finally:
+        _held_off -= 1
 

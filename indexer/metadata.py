@@ -20,10 +20,13 @@ from urllib.parse import urlsplit
 
 from indexer.errors import ReportError
 from indexer.forces import Force, find_force
+from indexer.limits import MB
 from indexer.model import PILLARS, REPORT_TYPES, canonical_cycle
+from indexer.safeio import read_regular
 
 SIDECAR_SUFFIX = ".meta.json"
 PROVENANCE_SUFFIX = ".provenance.json"
+COMPANION_LIMIT = MB  # a sidecar or provenance record is a few hundred bytes
 SIDECAR_KEYS = ("force", "cycle", "pillar", "report_type", "title", "url", "updated")
 
 
@@ -100,8 +103,10 @@ def is_companion(path: Path) -> bool:
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        data = json.loads(read_regular(path, COMPANION_LIMIT, option="").decode("utf-8"))
+    except ReportError as exc:
+        raise ReportError(f"unreadable {path.name}: {exc.reason}") from exc
+    except ValueError as exc:
         raise ReportError(f"unreadable {path.name}: {exc}") from exc
     if not isinstance(data, dict):
         raise ReportError(f"{path.name} must hold a JSON object")

@@ -30,6 +30,7 @@ from whoosh import fields, index
 from indexer.analysis import FastPositions, FastStemmingAnalyzer
 from indexer.model import SECTION_FIELDS, Section
 from indexer.schema import FACET_NAMES, MANIFEST_NAME, SCHEMA_VERSION, TEXT_FIELDS
+from indexer.verify import BuildDamaged, verify
 
 # Memory for each writer process's posting pool before it spills sorted runs to disk (merging
 # spilled runs back is slow in Whoosh), and how many sections one round of writers takes.
@@ -117,8 +118,24 @@ def read_manifest(build: Path) -> dict[str, Any]:
     return data
 
 
+def is_whole(build: Path) -> bool:
+    """True when the build at `build` opens and reads back whole (`indexer.verify`)."""
+    try:
+        ix = index.open_dir(str(build), indexname=INDEX_NAME)
+    except Exception:  # Whoosh raises several types for a damaged directory
+        return False
+    try:
+        verify(build, ix)
+    except BuildDamaged:
+        return False
+    finally:
+        ix.close()
+    return True
+
+
 def open_index(index_dir: Path, build_hint: str) -> OpenedIndex:
-    """Open the build in service, or raise `IndexUnavailable` with what to run to fix it."""
+    """Open the build in service, verified whole (`indexer.verify`), or raise
+    `IndexUnavailable` with what to run to fix it."""
     fix = f"build it with: {build_hint}"
     if not index_dir.is_dir():
         raise IndexUnavailable(f"no index at {index_dir} — {fix}")
@@ -142,6 +159,14 @@ def open_index(index_dir: Path, build_hint: str) -> OpenedIndex:
         count = ix.doc_count()
     except Exception as exc:  # Whoosh raises several types for a damaged directory
         raise IndexUnavailable(f"index at {index_dir} cannot be opened ({exc}) — re{fix}") from exc
+    try:
+        verify(build, ix)
+    except BuildDamaged as exc:
+        ix.close()
+        raise IndexUnavailable(
+            f"index at {index_dir} is damaged (build {build.name}: "
+            f"{' '.join(str(exc).split())[:300]}) — re{fix}"
+        ) from exc
     if manifest.get("sections", 0) == 0 or count == 0:
         raise IndexUnavailable(f"index at {index_dir} is empty — {fix}")
     return OpenedIndex(build, manifest, ix)

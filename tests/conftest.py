@@ -94,15 +94,19 @@ class Server:
         self.stop()
         raise RuntimeError("server did not start within 20 s")
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """Stop the server; what it printed (its log)."""
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        output = ""
         if self.proc.stdout:
+            output = self.proc.stdout.read().decode("utf-8", "replace")
             self.proc.stdout.close()
+        return output
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from indexer.search.engine import Archive, SearchTooBroad
+from indexer.search.engine import Archive, IndexReadError, SearchTooBroad
 from indexer.search.request import QueryProblem, SearchRequest, parse_request
 from webapp.export import MAX_ROWS, to_csv
 from webapp.redirects import RelativeRedirects
@@ -206,6 +206,9 @@ def create_app(settings: Settings) -> Starlette:
         response.headers.update(exc.headers or {})
         return response
 
+    async def unreadable(request: Request, exc: Exception) -> Response:
+        return await http_error(request, HTTPException(503, str(exc)))  # logged by the engine
+
     async def server_error(request: Request, exc: Exception) -> Response:
         message = "Something went wrong on our side; the error has been logged."
         response: Response
@@ -234,7 +237,9 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         lifespan=lifespan,
         routes=routes,
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        exception_handlers={
+            HTTPException: http_error, IndexReadError: unreadable, Exception: server_error,
+        },
     )
     app.state.archive = archive
     app.state.pool = pool

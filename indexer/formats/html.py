@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
-from bs4.element import NavigableString, Tag
+from bs4.element import NavigableString, PageElement, Tag
 
 from indexer.errors import ReportError
+from indexer.limits import DEFAULT_LIMITS, Limits
 from indexer.normalise import CELL_SEP, Block, Normalised, clean_line, strip_chrome
 
 DROP_TAGS = (
@@ -51,6 +54,23 @@ def _is_chrome(tag: Tag) -> bool:
     return bool(words.strip()) and bool(CHROME_HINT.search(words))
 
 
+def _cut_out(root: Tag) -> list[Tag]:
+    """The outermost elements under `root` to drop: scripts, forms, media and site chrome.
+
+    Walked with an explicit stack, never entering an element already cut, so each element is
+    looked at once and the subtrees returned are disjoint.
+    """
+    cut: list[Tag] = []
+    stack = [root]
+    while stack:
+        tag = stack.pop()
+        if tag is not root and (tag.name in DROP_TAGS or _is_chrome(tag)):
+            cut.append(tag)
+            continue
+        stack.extend(c for c in reversed(tag.contents) if isinstance(c, Tag))
+    return cut
+
+
 def _text(tag: Tag) -> str:
     return clean_line(re.sub(r"\s+", " ", tag.get_text("")))
 
@@ -63,13 +83,51 @@ def _content_root(soup: BeautifulSoup) -> Tag:
     return soup
 
 
-class _Walker:
-    """Collects blocks from a cleaned element tree, in document order."""
+BLOCKISH = CONTAINERS | BLOCK_TEXT | frozenset(HEADINGS) | {"li", "tr"}
 
-    def __init__(self) -> None:
+
+def _with_blocks(root: Tag) -> set[int]:
+    """Ids of the elements under `root` that hold a block-level element somewhere inside.
+
+    One pass in document order: each block-level element marks its ancestors up to the first
+    one already marked (whose own ancestors are marked too), so every element is marked once
+    and the cost is linear however deep the nesting.
+    """
+    marked: set[int] = set()
+    for tag in root.descendants:
+        if not isinstance(tag, Tag) or tag.name not in BLOCKISH:
+            continue
+        parent = tag.parent
+        while parent is not None and id(parent) not in marked:
+            marked.add(id(parent))
+            if parent is root:
+                break
+            parent = parent.parent
+    return marked
+
+
+@dataclass(slots=True)
+class _Frame:
+    """An element whose children are being walked."""
+
+    element: Tag
+    children: Iterator[PageElement]
+    flush_after: bool  # a container's inline text ends with it
+
+
+class _Walker:
+    """Collects blocks from a cleaned element tree, in document order.
+
+    The walk keeps its own stack of open elements instead of recursing, so a page of 100,000
+    nested `<div>`s is read like any other, in time linear in its size.
+    """
+
+    def __init__(self, root: Tag) -> None:
         self.blocks: list[Block] = []
         self.inline: list[str] = []
         self.inline_line = 0
+        self.has_blocks = _with_blocks(root)
+        self.stack: list[_Frame] = []
 
     def emit(self, kind: str, text: str, line: int, level: int = 0) -> None:
         if text:
@@ -80,44 +138,54 @@ class _Walker:
         self.inline = []
         self.emit("para", text, self.inline_line)
 
-    def walk(self, element: Tag) -> None:
-        for child in element.children:
-            if isinstance(child, NavigableString):
-                if type(child) is NavigableString and child.strip():
-                    if not self.inline:
-                        self.inline_line = element.sourceline or 0
-                    self.inline.append(str(child))
+    def walk(self, root: Tag) -> None:
+        self.stack.append(_Frame(root, iter(root.children), False))
+        while self.stack:
+            frame = self.stack[-1]
+            child = next(frame.children, None)
+            if child is None:
+                self.stack.pop()
+                if frame.flush_after:
+                    self.flush()
                 continue
-            if not isinstance(child, Tag):
-                continue
-            name = child.name
-            line = child.sourceline or 0
-            if name in HEADINGS:
-                self.flush()
-                self.emit("heading", _text(child), line, HEADINGS[name])
-            elif name == "li":
-                self.flush()
-                self._item(child)
-            elif name == "tr":
-                self.flush()
-                cells = [_text(c) for c in child.find_all(("td", "th"), recursive=False)]
-                while cells and not cells[-1]:
-                    cells.pop()
-                if any(cells):
-                    self.emit("row", CELL_SEP.join(cells), line)
-            elif name in BLOCK_TEXT or (name in CONTAINERS and not _has_blocks(child)):
-                self.flush()
-                self.emit("para", _text(child), line)
-            elif name in CONTAINERS:
-                self.flush()
-                self.walk(child)
-                self.flush()
-            elif name == "br":
-                self.inline.append(" ")
-            else:
+            self.visit(frame.element, child)
+
+    def visit(self, element: Tag, child: PageElement) -> None:
+        if isinstance(child, NavigableString):
+            if type(child) is NavigableString and child.strip():
                 if not self.inline:
-                    self.inline_line = line
-                self.inline.append(child.get_text(""))
+                    self.inline_line = element.sourceline or 0
+                self.inline.append(str(child))
+            return
+        if not isinstance(child, Tag):
+            return
+        name = child.name
+        line = child.sourceline or 0
+        if name in HEADINGS:
+            self.flush()
+            self.emit("heading", _text(child), line, HEADINGS[name])
+        elif name == "li":
+            self.flush()
+            self._item(child)
+        elif name == "tr":
+            self.flush()
+            cells = [_text(c) for c in child.find_all(("td", "th"), recursive=False)]
+            while cells and not cells[-1]:
+                cells.pop()
+            if any(cells):
+                self.emit("row", CELL_SEP.join(cells), line)
+        elif name in BLOCK_TEXT or (name in CONTAINERS and id(child) not in self.has_blocks):
+            self.flush()
+            self.emit("para", _text(child), line)
+        elif name in CONTAINERS:
+            self.flush()
+            self.stack.append(_Frame(child, iter(child.children), True))
+        elif name == "br":
+            self.inline.append(" ")
+        else:
+            if not self.inline:
+                self.inline_line = line
+            self.inline.append(child.get_text(""))
 
     def _item(self, li: Tag) -> None:
         nested = [c for c in li.children if isinstance(c, Tag) and c.name in ("ul", "ol", "p")]
@@ -130,16 +198,10 @@ class _Walker:
             if not (isinstance(c, Tag) and c.name in ("ul", "ol"))
         )
         self.emit("item", clean_line(re.sub(r"\s+", " ", own)), li.sourceline or 0)
-        for c in nested:
-            if c.name in ("ul", "ol"):
-                self.walk(c)
-
-
-def _has_blocks(tag: Tag) -> bool:
-    return any(
-        c.name in CONTAINERS or c.name in BLOCK_TEXT or c.name in HEADINGS or c.name in ("li", "tr")
-        for c in tag.find_all(True)
-    )
+        lists = [c for c in nested if c.name in ("ul", "ol")]
+        # Walked next, in order: the last pushed is walked first.
+        for c in reversed(lists):
+            self.stack.append(_Frame(c, iter(c.children), False))
 
 
 def parse_html(data: bytes) -> BeautifulSoup:
@@ -149,7 +211,7 @@ def parse_html(data: bytes) -> BeautifulSoup:
         return BeautifulSoup(data, "html.parser")
 
 
-def read(data: bytes) -> Normalised:
+def read(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Normalised:
     """An HTML page's report text as blocks; its title and canonical URL as metadata."""
     if not data.strip():
         raise ReportError("empty file")
@@ -171,12 +233,9 @@ def read(data: bytes) -> Normalised:
         # No marked-up main content: the page's own header is site chrome.
         for tag in root.find_all("header", recursive=False):
             tag.decompose()
-    for tag in root.find_all(DROP_TAGS):
+    for tag in _cut_out(root):
         tag.decompose()
-    for tag in list(root.find_all(True)):
-        if not tag.decomposed and _is_chrome(tag):
-            tag.decompose()
-    walker = _Walker()
+    walker = _Walker(root)
     walker.walk(root)
     walker.flush()
     blocks = strip_chrome(walker.blocks)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,9 +20,11 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTChar, LTPage, LTTextContainer, LTTextLine
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
 from pdfminer.utils import decode_text
 
 from indexer.errors import ReportError
+from indexer.limits import DEFAULT_LIMITS, MB, LimitExceeded, Limits, over
 from indexer.normalise import BULLET_RE, CELL_SEP, Block, Normalised, clean_line, strip_chrome
 
 ROW_TOLERANCE = 3.0  # points between baselines of cells in one table row
@@ -81,35 +84,90 @@ def _rows(lines: list[_Line]) -> list[list[_Line]]:
     return [sorted(g, key=lambda ln: ln.x0) for g in groups]
 
 
-def _title(data: bytes) -> str:
+def _declared(data: bytes) -> tuple[str, int | None]:
+    """The document's title and the page count its page tree declares (None if unknown)."""
+    title, count = "", None
     try:
         doc = PDFDocument(PDFParser(io.BytesIO(data)))
         for info in doc.info:
             raw = info.get("Title")
-            if isinstance(raw, bytes):
-                return clean_line(decode_text(raw))
-    except Exception:  # metadata is optional; the text is what matters
-        return ""
-    return ""
+            if isinstance(raw, bytes) and not title:
+                title = clean_line(decode_text(raw))
+        declared = resolve1(resolve1(doc.catalog.get("Pages")).get("Count"))
+        count = declared if isinstance(declared, int) else None
+    except Exception:  # metadata is optional; extraction below reports a damaged file
+        pass
+    return title, count
 
 
-def read(data: bytes) -> Normalised:
-    """A PDF's text layer as blocks; its document title as metadata."""
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_CHUNK = 1024 * 1024
+
+
+def check_streams(data: bytes, limit: int) -> None:
+    """Refuse a PDF whose compressed streams expand to more than `limit` bytes in all.
+
+    Each stream between `stream` and `endstream` that inflates as zlib data (FlateDecode, the
+    filter of nearly every PDF) is inflated a megabyte at a time and the output counted, not
+    kept: a decompression bomb is refused after `limit` bytes, in bounded memory, before
+    pdfminer would inflate it whole.
+    """
+    total = 0
+    for match in _STREAM.finditer(data):
+        end = data.find(b"endstream", match.end())
+        raw = memoryview(data)[match.end(): end if end >= 0 else len(data)]
+        inflate = zlib.decompressobj()
+        try:
+            out = inflate.decompress(raw, _CHUNK)
+            while out:
+                total += len(out)
+                if total > limit:
+                    raise LimitExceeded(
+                        "the PDF's compressed content expands to more than "
+                        f"{limit / MB:,.0f} MB (a decompression bomb?); raise the limit "
+                        "with --max-pdf-decoded-mb"
+                    )
+                out = inflate.decompress(inflate.unconsumed_tail, _CHUNK)
+        except zlib.error:
+            continue  # not zlib data: another filter, or none
+
+
+def read(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Normalised:
+    """A PDF's text layer as blocks; its document title as metadata.
+
+    Pages are laid out one at a time and only their lines are kept, so memory does not grow
+    with the page count; the page, text and expanded-content limits are checked as it goes.
+    """
     if not data.strip():
         raise ReportError("empty file")
     if not data.lstrip().startswith(b"%PDF-"):
         raise ReportError("not a PDF (no %PDF- header)")
+    check_streams(data, limits.pdf_decoded_bytes)
+    title, declared = _declared(data)
+    if declared is not None and declared > limits.pdf_pages:
+        raise over("the PDF", declared, limits.pdf_pages, "pages", "--max-pdf-pages")
+    groups: list[list[_Line]] = []
+    chars = 0
+    number = 0
     try:
-        pages = list(extract_pages(io.BytesIO(data), laparams=LAParams()))
+        for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), 1):
+            if number > limits.pdf_pages:
+                raise over("the PDF", number, limits.pdf_pages, "pages", "--max-pdf-pages")
+            lines = _lines_of(page, number)
+            del page  # the page's layout objects go now, not with the document
+            chars += sum(len(line.text) for line in lines)
+            if chars > limits.text_chars:
+                raise over("the text extracted", chars / MB, limits.text_mb, "MB",
+                           "--max-text-mb")
+            groups.extend(_rows(lines))
+    except ReportError:
+        raise
     except Exception as exc:  # pdfminer raises many types for a damaged file
         raise ReportError(f"damaged or truncated PDF ({type(exc).__name__}: {exc})") from exc
-    groups: list[list[_Line]] = []
-    for number, page in enumerate(pages, start=1):
-        groups.extend(_rows(_lines_of(page, number)))
     if not groups:
         raise ReportError("PDF has no text layer (a scanned image?), or it is truncated")
-    blocks = _to_blocks(groups, len(pages))
-    meta = {"title": t} if (t := _title(data)) else {}
+    blocks = _to_blocks(groups, number)
+    meta = {"title": title} if title else {}
     return Normalised(strip_chrome(blocks), "pdf", meta=meta)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from indexer.limits import DEFAULT_LIMITS, Limits
 from indexer.normalise import Normalised, normalise
 
 
-def read(data: bytes) -> Normalised:
+def read(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Normalised:
+    """The file's lines as blocks (its size is already within `limits`)."""
     return normalise(data)

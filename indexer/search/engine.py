@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from indexer.store import (
     whoosh_schema,
 )
 
+LOG = logging.getLogger("indexer.search")
 WARM_QUERY = '"police force" OR force OR police'  # words any inspection report has
 DEFAULT_BUILD_HINT = "peel-index build corpus/ --index-dir DIR"
 
@@ -45,12 +47,20 @@ __all__ = [
     "Archive",
     "FacetCount",
     "Hit",
+    "IndexReadError",
     "IndexUnavailable",
     "QueryProblem",
     "SearchRequest",
     "SearchResult",
     "SearchTooBroad",
 ]
+
+
+class IndexReadError(Exception):
+    """The build in service failed to read during a request (damaged since it was opened).
+
+    Its message is a sentence for the person searching; the cause is logged, with the build.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +234,8 @@ class Archive:
         self._build: Path | None = None
         self._gen: _Generation | None = None
         self._retired: list[_Generation] = []  # swapped out, closed once no request uses them
+        # A build that failed to open is refused once: it is not tried again on every request.
+        self._refused: Path | None = None
         self._generation()  # raises IndexUnavailable when there is nothing to serve
 
     # -- the build in service ---------------------------------------------------------------
@@ -232,16 +244,22 @@ class Archive:
         """The current build, reopened when a new one has been swapped in."""
         build = current_build(self.index_dir)
         gen = self._gen
-        if gen is not None and build == self._build:
+        if gen is not None and build in (self._build, self._refused):
             return gen
         with self._lock:
-            if self._gen is not None and build == self._build:
+            if self._gen is not None and build in (self._build, self._refused):
                 return self._gen
             try:
                 new = self._open()
-            except IndexUnavailable:
+            except IndexUnavailable as exc:
                 if self._gen is None:
                     raise
+                self._refused = build
+                LOG.error(
+                    "refused build %s: %s; still serving build %s",
+                    build.name if build else "(none)", " ".join(str(exc).split()),
+                    self._build.name if self._build else "(none)",
+                )
                 return self._gen  # keep serving the last good build
             opened = new.opened
             old, self._gen, self._build = self._gen, new, opened.path
@@ -292,12 +310,25 @@ class Archive:
 
     @contextlib.contextmanager
     def _using(self) -> Iterator[_Generation]:
-        """The build in service, held open for the length of one request."""
+        """The build in service, held open for the length of one request.
+
+        A failure to read it (a segment damaged since it was verified) is logged with the
+        build and raised as `IndexReadError`; a `QueryProblem` passes through.
+        """
         gen = self._generation()
         with self._lock:
             gen.users += 1
         try:
             yield gen
+        except (QueryProblem, IndexReadError):
+            raise
+        except Exception as exc:
+            LOG.error("reading build %s failed during a request: %s: %s",
+                      gen.opened.path.name, type(exc).__name__, " ".join(str(exc).split())[:300])
+            raise IndexReadError(
+                "The archive's index could not be read just now, so this request could not be "
+                "answered; the error has been logged. Please try again later."
+            ) from exc
         finally:
             with self._lock:
                 gen.users -= 1

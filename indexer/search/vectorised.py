@@ -20,6 +20,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F
 
 from indexer.analysis import FastPositions
+from indexer.whoosh_pin import pinned
 
 Postings = tuple[np.ndarray, np.ndarray]  # (docnums int64 ascending, weights float64)
 Scored = tuple[np.ndarray, np.ndarray]  # (docnums int64 ascending, scores float64)
@@ -32,7 +33,12 @@ class TermIndex:
     """Posting arrays and length statistics of one build, for vectorised scoring."""
 
     def __init__(self, searcher: Any, fields: tuple[str, ...],
-                 cache_bytes: int = 96 * 1024 * 1024) -> None:
+                 cache_bytes: int = 96 * 1024 * 1024, installed: str | None = None) -> None:
+        # Posting blocks are read through W3LeafMatcher's private members: only over the
+        # pinned Whoosh (`installed`, else the real one); otherwise `evaluate` declines every
+        # query and Whoosh's own matchers answer it.
+        self.uses_internals = pinned("Vectorised scoring (indexer/search/vectorised.py)",
+                                     installed)
         self.searcher = searcher
         self.reader = searcher.reader()
         weighting = searcher.weighting
@@ -110,8 +116,9 @@ class TermIndex:
     # -- evaluation --------------------------------------------------------------------------
 
     def evaluate(self, q: query.Query) -> Scored | None:
-        """Match set and scores of `q`, or None when `q` is not a plain boolean term query."""
-        if not _supported(q):
+        """Match set and scores of `q`, or None when `q` is not a plain boolean term query
+        (or the installed Whoosh is not the pinned one)."""
+        if not self.uses_internals or not _supported(q):
             return None
         return self._eval(q)
 
