@@ -38,6 +38,7 @@ from indexer.store import (
     whoosh_schema,
 )
 
+READER_CACHE_BYTES = 32 * 1024 * 1024  # postings cached per searcher in the pool
 WARM_QUERY = '"police force" OR force OR police'  # words any inspection report has
 DEFAULT_BUILD_HINT = "peel-index build corpus/ --index-dir DIR"
 
@@ -156,7 +157,7 @@ class _Generation:
             rd = self._free.pop() if self._free else None
         if rd is None:
             searcher = self.opened.whoosh.searcher()
-            rd = _Reader(searcher, TermIndex(searcher, tuple(TEXT_FIELDS)))
+            rd = _Reader(searcher, TermIndex(searcher, tuple(TEXT_FIELDS), READER_CACHE_BYTES))
             with self._pool_lock:
                 self._all.append(rd)
         try:
