@@ -18,7 +18,7 @@ import anyio.to_thread
 
 T = TypeVar("T")
 
-DEFAULT_THREADS = 4
+DEFAULT_THREADS = 8
 DEFAULT_QUEUE = 16
 RETRY_AFTER_SECONDS = 2
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import collectors, qparser, query, searching
+from whoosh import collectors, qparser, query
 
 from indexer.model import Section
 from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS
@@ -40,6 +40,7 @@ from indexer.store import (
 )
 
 LOG = logging.getLogger("indexer.search")
+READER_CACHE_BYTES = 32 * 1024 * 1024  # postings cached per searcher in the pool
 WARM_QUERY = '"police force" OR force OR police'  # words any inspection report has
 DEFAULT_BUILD_HINT = "peel-index build corpus/ --index-dir DIR"
 
@@ -166,7 +167,7 @@ class _Generation:
             rd = self._free.pop() if self._free else None
         if rd is None:
             searcher = self.opened.whoosh.searcher()
-            rd = _Reader(searcher, TermIndex(searcher, tuple(TEXT_FIELDS)))
+            rd = _Reader(searcher, TermIndex(searcher, tuple(TEXT_FIELDS), READER_CACHE_BYTES))
             with self._pool_lock:
                 self._all.append(rd)
         try:
@@ -604,17 +605,28 @@ def _top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]
 def _collect(searcher: Any, q: query.Query, limit: int | None, deadline: Deadline,
              allow: set[int] | None = None) -> Any:
     """Whoosh's own search, stopped when the deadline passes (raises SearchTooBroad)."""
-    collector = searcher.collector(limit=limit, filter=allow)
-    remaining = deadline.remaining()
-    if remaining is not None:
-        # A timer thread, not SIGALRM: searches run in worker threads.
-        collector = collectors.TimeLimitCollector(collector, remaining, use_alarm=False)
-    try:
-        searcher.search_with_collector(q, collector)
-    except searching.TimeLimit:
-        deadline.ends = 0.0  # make the check below fail whatever the clock says
-    deadline.check()
+    collector = _DeadlineCollector(searcher.collector(limit=limit, filter=allow), deadline)
+    searcher.search_with_collector(q, collector)
     return collector.results()
+
+
+class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
+    """Whoosh's collection loop with the search's deadline checked as matches come in (unlike
+    Whoosh's TimeLimitCollector, it also stops when the server shuts down)."""
+
+    def __init__(self, child: Any, deadline: Deadline, every: int = 8) -> None:
+        super().__init__(child)
+        self.deadline = deadline
+        self.every = every
+
+    def collect_matches(self) -> None:
+        child = self.child
+        check = self.deadline.check
+        every = self.every
+        for n, sub_docnum in enumerate(child.matches(), start=1):
+            if n % every == 0:
+                check()
+            child.collect(sub_docnum)
 
 
 def _checked(docs: Iterator[int], deadline: Deadline, every: int = 4096) -> Iterator[int]:
