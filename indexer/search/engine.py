@@ -314,14 +314,15 @@ class Archive:
         """The build in service, held open for the length of one request.
 
         A failure to read it (a segment damaged since it was verified) is logged with the
-        build and raised as `IndexReadError`; a `QueryProblem` passes through.
+        build and raised as `IndexReadError`; a `QueryProblem` or `SearchTooBroad` (the request's
+        own limits) passes through.
         """
         gen = self._generation()
         with self._lock:
             gen.users += 1
         try:
             yield gen
-        except (QueryProblem, IndexReadError):
+        except (QueryProblem, SearchTooBroad, IndexReadError):
             raise
         except Exception as exc:
             LOG.error("reading build %s failed during a request: %s: %s",
