@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -36,11 +36,16 @@ from indexer.search.engine import Archive, SearchTooBroad, _Parser, _query_schem
 from indexer.search.request import QueryProblem, SearchRequest, clean_query, parse_request
 from tests.conftest import FIXTURE_CORPUS
 
-# A query's parse + search may make at most this many Python function calls (a 500-character
-# query: 120,000; typical queries make 5,000 to 20,000). Whoosh's unpatched ANDNOT chain of 16
-# words makes millions.
-CALLS_BASE = 20_000
-CALLS_PER_CHAR = 200
+# Parsing a query (the request check and Whoosh's parser) may make at most
+# PARSE_BASE + PARSE_PER_CHAR × length Python function calls: a 500-character query 52,000;
+# typical ones make 30-60 per character. Whoosh's unpatched parser makes 39,000 for a chain of
+# 8 ANDNOTs (112 characters) and millions for 16. The search after it (expansion, matching,
+# counting, snippets) may make at most SEARCH_BASE + SEARCH_PER_CHAR × length: its work also
+# grows with the matches of each wildcard (about 5,000 calls each on the test archive).
+PARSE_BASE = 2_000
+PARSE_PER_CHAR = 100
+SEARCH_BASE = 20_000
+SEARCH_PER_CHAR = 1_000
 
 WORDS = ["police", "force", "crime", "THRIVE", "demand", "victims", "custody", "kaleidoscope"]
 OPERATORS = ["AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"]
@@ -59,25 +64,33 @@ def archive(archive_index: Path) -> Iterator[Archive]:
     a.close()
 
 
-def calls_to_search(archive: Archive, q: str) -> int:
-    """Python calls made to parse and search `q` (raises TooManyCalls past the bound)."""
-    bound = CALLS_BASE + CALLS_PER_CHAR * len(q)
+def counted(bound: int, what: str, fn: Callable[[], object]) -> int:
+    """Python calls made by `fn()` (raises TooManyCalls as soon as they pass `bound`)."""
     calls = 0
 
     def trace(frame: FrameType, event: str, arg: Any) -> None:
         nonlocal calls
         calls += 1
         if calls > bound:
-            raise TooManyCalls(f"{q[:80]!r} needed more than {bound} calls")
+            raise TooManyCalls(f"{what} needed more than {bound} calls")
 
     sys.settrace(trace)  # type: ignore[arg-type]
     try:
-        archive.search(parse_request([("q", q)]))
-    except QueryProblem:
-        pass
+        fn()
     finally:
         sys.settrace(None)
     return calls
+
+
+def calls_to_search(archive: Archive, q: str) -> None:
+    """Parse and search `q`, each within its bound of Python calls."""
+    try:
+        counted(PARSE_BASE + PARSE_PER_CHAR * len(q), f"parsing {q[:80]!r}",
+                lambda: archive.parse_query(parse_request([("q", q)]).q))
+        counted(SEARCH_BASE + SEARCH_PER_CHAR * len(q), f"searching {q[:80]!r}",
+                lambda: archive.search(parse_request([("q", q)])))
+    except QueryProblem:
+        pass
 
 
 word = st.sampled_from(WORDS) | st.sampled_from(["sol*", "pol*", "cri*", "vic*"])
