@@ -51,6 +51,8 @@ class Normalised:
     encoding: str
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    # Telling chrome that was dropped (`MARKER_LINES`): where it stood among `blocks`.
+    markers: dict[str, list[int]] = field(default_factory=dict)
 
 
 def decode(data: bytes) -> tuple[str, str, list[str]]:
@@ -81,7 +83,13 @@ CHROME_LINES = frozenset(
         "Skip to content",
         "English",
         "Cymraeg",
+        "English Cymraeg",
+        "Cymraeg English",
         "Promoting improvements in policing and fire & rescue services to make everyone safer",
+        # The same tagline split over three lines (reference §6i).
+        "Promoting improvements",
+        "in policing and fire & rescue",
+        "services to make everyone safer",
         "Os hoffech chi ddarllen hwn trwy'r Gymraeg (PDF document)",
         "Contact HMICFRS",
         "View the five questions for effectiveness",
@@ -98,12 +106,13 @@ CHROME_PATTERNS = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
         r"^Contact [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,4}(?: \(e-mail address\))?$",
-        r"^Read more about\b",
         r"^Detailed findings for question \d+$",
         r"^PEEL assessments are updated throughout the year",
         r"^HMICFRS is consulting on our proposed policing and fire & rescue services",
-        r"^Please give us your views on these programmes by",
-        r"^Proposed policing inspection programme and framework .*For consultation$",
+        r"^HMIC(?:FRS)? is consulting on (?:its|our) proposed inspection programme",
+        r"^(?:Please )?give us your views (?:on (?:these|this|the) \w+ )?by\b",
+        r"^Proposed (?:policing|fire and rescue services|fire & rescue services) inspection "
+        r"programme and framework .*For consultation$",
         r"^We would like your views on whether this programme covers",
     )
 )
@@ -115,6 +124,23 @@ REPEATED_BOILERPLATE = (
     "how well has the force performed in our other inspections?",
 )
 BOILERPLATE_SENTENCE = re.compile(r"^In addition to the three core PEEL pillars", re.IGNORECASE)
+
+
+# "Read more about {Short name}" link text, sometimes glued to the paragraph after it (no space:
+# "Read more about KentThis is HMICFRS's fifth PEEL …"). The link goes, the paragraph stays.
+READ_MORE = re.compile(r"^Read more about\b")
+_GLUED = re.compile(r"^Read more about .*?[a-z0-9)](?=[A-Z][a-z'’]*\b.{20,})")
+# Dropped chrome that tells what kind of page this is (a press release ends "Get the report").
+MARKER_LINES = frozenset({"get the report"})
+
+
+def unglue_link(line: str) -> str | None:
+    """The paragraph glued after a "Read more about …" link; "" for the link alone; None for
+    a line that is not such a link."""
+    if not READ_MORE.match(line):
+        return None
+    m = _GLUED.match(line)
+    return line[m.end() :].strip() if m else ""
 
 
 def is_chrome(line: str) -> bool:
@@ -134,7 +160,7 @@ def clean_line(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
-def to_blocks(text: str) -> list[Block]:
+def to_blocks(text: str, markers: dict[str, list[int]] | None = None) -> list[Block]:
     """Lines of plain text to blocks, chrome dropped, bullets marked as items."""
     raw: list[Block] = []
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -143,13 +169,16 @@ def to_blocks(text: str) -> list[Block]:
         cleaned = clean_line(line[bullet.end() :] if bullet else line)
         if cleaned:
             raw.append(Block("item" if bullet else "line", cleaned, number))
-    return strip_chrome(raw)
+    return strip_chrome(raw, markers)
 
 
-def strip_chrome(blocks: Iterable[Block]) -> list[Block]:
+def strip_chrome(
+    blocks: Iterable[Block], markers: dict[str, list[int]] | None = None
+) -> list[Block]:
     """Drop site chrome, banners (with their message) and repeated boilerplate from blocks.
 
     Every format's reader ends here, so the same chrome is stripped from text, HTML and PDF.
+    Where a `MARKER_LINES` line stood is recorded in `markers` (its index among the kept blocks).
     """
     kept: list[Block] = []
     drop_next_paragraph = False
@@ -162,7 +191,13 @@ def strip_chrome(blocks: Iterable[Block]) -> list[Block]:
         if folded in BANNER_TITLES:
             drop_next_paragraph = True
             continue
-        if is_chrome(line):
+        glued = unglue_link(line)
+        if glued:
+            kept.append(Block(block.kind, glued, block.line, block.level))
+            continue
+        if glued == "" or is_chrome(line):
+            if markers is not None and folded in MARKER_LINES:
+                markers.setdefault(folded, []).append(len(kept))
             continue
         if folded in REPEATED_BOILERPLATE or BOILERPLATE_SENTENCE.match(line):
             continue
@@ -172,4 +207,5 @@ def strip_chrome(blocks: Iterable[Block]) -> list[Block]:
 
 def normalise(data: bytes) -> Normalised:
     text, encoding, warnings = decode(data)
-    return Normalised(to_blocks(text), encoding, warnings)
+    markers: dict[str, list[int]] = {}
+    return Normalised(to_blocks(text, markers), encoding, warnings, markers=markers)

@@ -179,8 +179,9 @@ def read(data: bytes) -> Normalised:
     walker = _Walker()
     walker.walk(root)
     walker.flush()
-    blocks = strip_chrome(walker.blocks)
+    markers: dict[str, list[int]] = {}
+    blocks = strip_chrome(walker.blocks, markers)
     if not blocks:
         raise ReportError("no report text in the HTML page (only site chrome, or nothing)")
     encoding = soup.original_encoding or "utf-8"
-    return Normalised(blocks, str(encoding), meta=meta)
+    return Normalised(blocks, str(encoding), meta=meta, markers=markers)

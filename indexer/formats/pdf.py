@@ -110,7 +110,9 @@ def read(data: bytes) -> Normalised:
         raise ReportError("PDF has no text layer (a scanned image?), or it is truncated")
     blocks = _to_blocks(groups, len(pages))
     meta = {"title": t} if (t := _title(data)) else {}
-    return Normalised(strip_chrome(blocks), "pdf", meta=meta)
+    markers: dict[str, list[int]] = {}
+    kept = strip_chrome(blocks, markers)
+    return Normalised(kept, "pdf", meta=meta, markers=markers)
 
 
 def _to_blocks(groups: list[list[_Line]], page_count: int) -> list[Block]:
