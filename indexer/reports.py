@@ -42,7 +42,9 @@ def parse_report(
     blocks = normalised.blocks
     hints = override.over(inferred).over(Hints(url=normalised.meta.get("url", "")))
     page_title = normalised.meta.get("title", "")
-    verdict = classify(normalised, hints.url) if not override.report_type else None
+    # The page's own address (provenance record or canonical link), never a sidecar's.
+    found_url = inferred.url or normalised.meta.get("url", "")
+    verdict = classify(normalised, found_url) if not override.report_type else None
     if verdict is not None and verdict.kind == "third party":
         raise ReportError(verdict.reason)
     if verdict is not None and verdict.kind == "news":
