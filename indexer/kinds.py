@@ -52,6 +52,7 @@ THIRD_PARTY_LINES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"\b.{0,80}$", "a republication (it names the inspectorate as its source)"),
     )
 )  # fmt: skip
+DATE_LINE = re.compile(r"^(?:Published|Last updated|Updated|Date)\b", re.IGNORECASE)
 EDGE = 12  # how many blocks at each end count as a page's header and footer
 
 
@@ -116,6 +117,17 @@ def _landing_page(blocks: list[Block]) -> bool:
     tail = blocks[-4:]
     return any(DOWNLOAD_LINES.search(b.text) for b in tail) and any(
         REPORT_TITLE.search(b.text) for b in blocks
+    )
+
+
+def news_title_like(text: str) -> bool:
+    """A line that can be a news page's headline: a few words, not a date, not a link to a
+    report."""
+    return (
+        len(text.split()) >= 4
+        and not DATE_LINE.match(text)
+        and not REPORT_TITLE.search(text)
+        and not text.endswith(".")
     )
 
 

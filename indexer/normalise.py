@@ -100,6 +100,11 @@ CHROME_LINES = frozenset(
         "See last year's assessment of the force's effectiveness.",
         "Download the full report",
         "Loading graph...",
+        # The grades table page's controls (reference §6d).
+        "An accessible grades table is also available",
+        "Group by region",
+        "Off On",
+        "Accessible Table",
     )
 )
 CHROME_PATTERNS = tuple(

@@ -43,6 +43,10 @@ TOP_HEADINGS: dict[str, tuple[str, str]] = {
         ("HM Inspector's summary", ("observations", "summary")),
         ("His Majesty's Inspector's observations", ("observations", "summary")),
         ("Her Majesty's Inspector's observations", ("observations", "summary")),
+        # Other headings of the reports' opening part (reference §6e).
+        ("Important changes to PEEL", ("important-changes-to-peel", "other")),
+        ("The operating context for Welsh forces", ("operating-context-for-welsh-forces", "other")),
+        ("Terminology in this report", ("terminology", "other")),
     )
 }
 MAIN_FINDINGS = re.compile(r"^Main findings:?$", re.IGNORECASE)
@@ -74,6 +78,7 @@ class _State:
     child_sticky: bool = False  # a child opened by its own sub-heading collects paragraphs
     table: dict[str, str] = field(default_factory=dict)
     table_order: list[str] = field(default_factory=list)
+    judgments: Draft | None = None  # the section holding the judgments table
     columns: list[str] = field(default_factory=list)
     areas: int = 0
 
@@ -108,7 +113,15 @@ def _framework_cycle(blocks: list[Block]) -> str:
 
 def _identity(blocks: list[Block], hints: Hints) -> tuple[int, Force, str]:
     """The title block's index, the force and the cycle, from the text, else the hints."""
-    title_at = next((i for i, b in enumerate(blocks) if b.kind == "heading" and b.level == 1), 0)
+    title_at = next(
+        (i for i, b in enumerate(blocks) if b.kind == "heading" and b.level == 1),
+        next(  # in plain text, the line naming the cycle or the force (none in a capture that
+            # starts at "Overall summary")
+            (i for i, b in enumerate(blocks[:40])
+             if TITLE_CYCLE.search(b.text) or INSPECTION_OF.search(b.text)),
+            -1,
+        ),
+    )  # fmt: skip
     cycle = ""
     named = ""
     for block in blocks[:40]:
@@ -170,7 +183,9 @@ def _heading(state: _State, block: Block, nxt: Block | None) -> bool:
     text, key = block.text, fold(block.text)
     if key in TOP_HEADINGS:
         anchor, kind = TOP_HEADINGS[key]
-        state.start(Draft(kind, anchor, text, block.line, pillar=""))
+        draft = state.start(Draft(kind, anchor, text, block.line, pillar=""))
+        if anchor == "judgments":
+            state.judgments = draft
         state.area_level = None
         return True
     if listed := list_heading(text):
@@ -228,14 +243,11 @@ def _may_be_area(state: _State, block: Block) -> bool:
 def _content(state: _State, block: Block) -> None:
     if state.current is None:
         state.start(Draft("summary", "introduction", "Introduction", block.line, pillar=""))
-    if ASSESSED_HOW_GOOD.search(block.text) and not any(
-        d.anchor == "judgments" for d in state.drafts
-    ):  # a capture without the "Our judgments" line: its sentence opens the judgments
-        state.start(Draft("summary", "judgments", "Our judgments", block.line, pillar=""))
-        state.area_level = None
     current = state.current
     assert current is not None
-    if current.anchor == "judgments":
+    if ASSESSED_HOW_GOOD.search(block.text) and state.judgments is None:
+        state.judgments = current  # no "Our judgments" line: the table follows this sentence
+    if current.anchor == "judgments" or current is state.judgments:
         _table_row(state, block)
     text = "• " + block.text if block.kind == "item" else block.text
     if state.list_kind:

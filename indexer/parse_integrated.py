@@ -22,7 +22,7 @@ from indexer.model import PEEL_ASSESSMENT, PILLARS, canonical_cycle, cycle_slug
 from indexer.normalise import Block
 from indexer.parse import parse_pillar_page
 from indexer.parse_areas import INSPECTION_OF
-from indexer.questions import headline_pillar
+from indexer.questions import headline_pillar, known_questions
 
 INTEGRATED_TITLE = re.compile(
     r"effectiveness, efficiency and legitimacy\s+(2018\s*/\s*19)", re.IGNORECASE
@@ -225,5 +225,7 @@ def parse_overview(blocks: list[Block], source: str, hints: Hints) -> ParsedRepo
             d.set_grade(stated[d.pillar][0], "sentence", stated[d.pillar][1])
         elif said_grade := judgment_sentence(opening, force):
             d.set_grade(said_grade, "sentence")
+        elif (known := known_questions(cycle, d.pillar)) and not any(q.graded for q in known):
+            d.set_grade("Ungraded", "framework", "Not graded in this cycle")
     report.sections = freeze(report, drafts, source)
     return report

@@ -133,6 +133,9 @@ class _SectionsByHeading:
                 self._heading(block)
             else:
                 self._text(block)
+        # A heading with nothing under it (a legend, a heading over a sub-heading) holds no
+        # passage to find: it is not a section.
+        self.drafts = [d for d in self.drafts if d.paragraphs or d.children]
         return self
 
     def _start(self, draft: Draft) -> Draft:

@@ -20,7 +20,7 @@ from indexer.draft import ParsedReport
 from indexer.errors import ReportError
 from indexer.forces import find_force
 from indexer.grades import scale_warning
-from indexer.kinds import NEWS, classify, news_id
+from indexer.kinds import NEWS, classify, news_id, news_title_like
 from indexer.metadata import Hints
 from indexer.model import PEEL_ASSESSMENT, cycle_slug, cycle_year
 from indexer.normalise import Normalised
@@ -70,7 +70,13 @@ def parse_report(
 
 def parse_news(normalised: Normalised, source: str, hints: Hints, why: str) -> ParsedReport:
     """A press release, news item or landing page: sections by heading, an id of its own."""
-    news_hints = Hints(report_type=NEWS, cycle=hints.cycle, url=hints.url, updated=hints.updated)
+    title = next(
+        (b.text for b in normalised.blocks if b.kind == "heading" and b.level == 1),
+        next((b.text for b in normalised.blocks if news_title_like(b.text)), ""),
+    )
+    news_hints = Hints(
+        report_type=NEWS, title=title, cycle=hints.cycle, url=hints.url, updated=hints.updated
+    )
     report = parse_other_report(
         normalised.blocks, source, news_hints, normalised.meta.get("title", "")
     )
