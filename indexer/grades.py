@@ -99,7 +99,7 @@ _STOCK_FORMS = (
     r"requiring\s+improvement)\b",
     r"(?:has\s+been|is)\s+judged\s+(?:to\s+be|as)\s+(?P<g>" + _WORD + r"|requiring\s+improvement)"
     r"\b",
-    r"is\s+(?P<g>" + _WORD + r")\s+(?:at|in)\b",
+    r"is\s+(?:also\s+)?(?P<g>" + _WORD + r")\s+(?:at|in)\b",
     r"(?P<g>requires\s+improvement)\s+(?:at|in|to)\b",
 )
 

@@ -257,3 +257,63 @@ def test_a_third_party_republication_is_refused_with_the_reason() -> None:
     result = parse_file(SHAPES / "cleveland-pcc-republished.txt")
     assert result.report is None
     assert result.error.startswith("not an inspectorate page: a police and crime commissioner")
+
+
+def test_check_and_build_say_where_grades_came_from_and_what_was_dropped(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from indexer.cli import main
+    from indexer.store import open_index
+
+    check = CliRunner().invoke(main, ["check", str(SHAPES)])
+    assert check.exit_code == 1  # the PCC republication is refused
+    out = check.output
+    assert "FAIL " in out and "cleveland-pcc-republished.txt: not an inspectorate page" in out
+    assert "DROP " in out and "legitimacy-compact.txt: another capture of" in out
+    assert ("Q1 Good: How effective is the force at reducing crime and preventing offending? "
+            "[grade from sentence]") in out
+    assert ("Q2 Good: How effective is the force at investigating offending? "
+            "[grade from line]") in out
+    assert "graded by: line 1, sentence 2, framework 1" in out
+    assert "13 ok, 1 failed, 1 duplicate(s) dropped" in out
+
+    built = CliRunner().invoke(main, ["build", str(SHAPES), "--index-dir", str(tmp_path / "ix")])
+    assert "Dropped 1 duplicate capture(s):" in built.output
+    assert "graded by:" in built.output
+    opened = open_index(tmp_path / "ix", "test")
+    with opened.whoosh.searcher() as searcher:
+        stored = {d["section_id"]: d for d in searcher.all_stored_fields()}
+    opened.whoosh.close()
+    assert stored["hampshire-2017-legitimacy:q3"]["grade_source"] == "sentence"
+    assert stored["durham-2021-22:q1"]["grade_source"] == "table"
+    assert stored["devon-and-cornwall-2018-19-legitimacy:q1"]["grade_source"] == "line"
+    assert not any(sid.startswith("cleveland") for sid in stored)
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("Read more about KentThis is HMICFRS's fifth PEEL assessment of Kent Police.",
+         "This is HMICFRS's fifth PEEL assessment of Kent Police."),
+        ("Read more about Devon and Cornwall 2016This is HMIC's third PEEL assessment.",
+         "This is HMIC's third PEEL assessment."),
+        ("Read more about Kent", None),
+        ("Read more about Devon and Cornwall 2016", None),
+        ("English Cymraeg", None),
+        ("Promoting improvements", None),
+        ("in policing and fire & rescue", None),
+        ("services to make everyone safer", None),
+        ("HMIC is consulting on its proposed inspection programme for 2017/18", None),
+        ("Please give us your views by 5pm on Friday 24 February 2017.", None),
+        ("Proposed fire and rescue services inspection programme and framework 2025–27: For "
+         "consultation", None),
+        ("The force reads more about demand than it did.", "The force reads more about demand "
+         "than it did."),
+    ],
+)  # fmt: skip
+def test_chrome_lines_go_and_glued_paragraphs_stay(line: str, kept: str | None) -> None:
+    from indexer.normalise import to_blocks
+
+    assert [b.text for b in to_blocks(line)] == ([kept] if kept else [])
