@@ -121,14 +121,9 @@ def _landing_page(blocks: list[Block]) -> bool:
 
 
 def news_title_like(text: str) -> bool:
-    """A line that can be a news page's headline: a few words, not a date, not a link to a
-    report."""
-    return (
-        len(text.split()) >= 4
-        and not DATE_LINE.match(text)
-        and not REPORT_TITLE.search(text)
-        and not text.endswith(".")
-    )
+    """A line that can be a news page's headline: a few words, not a label, a date or a
+    sentence."""
+    return len(text.split()) >= 4 and not DATE_LINE.match(text) and not text.endswith(".")
 
 
 def news_id(title: str) -> str:

@@ -253,10 +253,49 @@ def test_a_press_release_beside_its_report_never_takes_its_id(tmp_path: Path) ->
     assert news.sections[0].text.startswith("Durham Constabulary is good at investigating crime")
 
 
-def test_a_third_party_republication_is_refused_with_the_reason() -> None:
-    result = parse_file(SHAPES / "cleveland-pcc-republished.txt")
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("cleveland-pcc-republished.txt",
+         "not an inspectorate page: a police and crime commissioner's site ('Office of the"),
+        ("cleveland-local-news.txt",
+         "not an inspectorate page: a news site ('Sign up to our newsletter')"),
+    ],
+)  # fmt: skip
+def test_a_third_party_republication_is_refused_with_the_reason(name: str, reason: str) -> None:
+    result = parse_file(SHAPES / name)
     assert result.report is None
-    assert result.error.startswith("not an inspectorate page: a police and crime commissioner")
+    assert result.error.startswith(reason)
+
+
+def test_a_page_from_another_site_is_refused_by_its_address(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    page = tmp_path / "durham-2021-22.txt"
+    shutil.copy(SHAPES / "durham-2021-22.txt", page)
+    record = {"url": "https://www.durham.pcc.police.uk/peel/durham-2021-22/"}
+    (tmp_path / "durham-2021-22.txt.provenance.json").write_text(json.dumps(record), "utf-8")
+    result = parse_file(page)
+    assert result.error == "not an inspectorate page: it comes from www.durham.pcc.police.uk"
+    record["url"] = "https://hmicfrs.justiceinspectorates.gov.uk/peel-reports/durham-2021-22/"
+    (tmp_path / "durham-2021-22.txt.provenance.json").write_text(json.dumps(record), "utf-8")
+    assert parse_file(page).report is not None
+
+
+def test_a_publication_landing_page_is_news_with_its_own_id() -> None:
+    result = parse_all([SHAPES / "durham-2021-22-publication.txt", SHAPES / "durham-2021-22.txt"])
+    landing, report = (f.report for f in result.files)
+    assert landing is not None and report is not None
+    assert report.report_id == "durham-2021-22"
+    assert landing.report_id == "news-peel-2021-22-an-inspection-of-durham-constabulary"
+    assert landing.report_type == "News"
+    assert any("landing page" in w for w in landing.warnings)
+    # The link lines ("Read the report …") head nothing, so they are not sections.
+    assert [s.text for s in landing.sections] == [
+        "Our inspection of Durham Constabulary found a force that investigates crime well but "
+        "answers emergency calls too slowly."
+    ]
 
 
 def test_check_and_build_say_where_grades_came_from_and_what_was_dropped(
@@ -268,7 +307,7 @@ def test_check_and_build_say_where_grades_came_from_and_what_was_dropped(
     from indexer.store import open_index
 
     check = CliRunner().invoke(main, ["check", str(SHAPES)])
-    assert check.exit_code == 1  # the PCC republication is refused
+    assert check.exit_code == 1  # the two republications are refused
     out = check.output
     assert "FAIL " in out and "cleveland-pcc-republished.txt: not an inspectorate page" in out
     assert "DROP " in out and "legitimacy-compact.txt: another capture of" in out
@@ -277,7 +316,7 @@ def test_check_and_build_say_where_grades_came_from_and_what_was_dropped(
     assert ("Q2 Good: How effective is the force at investigating offending? "
             "[grade from line]") in out
     assert "graded by: line 1, sentence 2, framework 1" in out
-    assert "13 ok, 1 failed, 1 duplicate(s) dropped" in out
+    assert "14 ok, 2 failed, 1 duplicate(s) dropped" in out
 
     built = CliRunner().invoke(main, ["build", str(SHAPES), "--index-dir", str(tmp_path / "ix")])
     assert "Dropped 1 duplicate capture(s):" in built.output
