@@ -52,6 +52,12 @@ THIRD_PARTY_LINES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"\b.{0,80}$", "a republication (it names the inspectorate as its source)"),
     )
 )  # fmt: skip
+# Headings only a report has (a release quotes none of them).
+REPORT_HEADINGS = re.compile(
+    r"^(?:Overall summary|Our judge?ments|Questions for \w+|HMI's observations|"
+    r"HM Inspector's (?:observations|summary)|Last updated\b.*)$",
+    re.IGNORECASE,
+)
 DATE_LINE = re.compile(r"^(?:Published|Last updated|Updated|Date)\b", re.IGNORECASE)
 EDGE = 12  # how many blocks at each end count as a page's header and footer
 
@@ -91,6 +97,8 @@ def classify(normalised: Normalised, url: str = "") -> Verdict:
         linked = " ".join(b.text for b in blocks[at : at + 2])
         if REPORT_TITLE.search(linked):
             return Verdict("news", "a press release: it ends 'Get the report' with a link to it")
+    if _ends_with_report_link(blocks):
+        return Verdict("news", "a press release: it ends with a link to the report")
     if any(NEWS_LINES.match(b.text) for b in blocks):
         return Verdict("news", "a press release (it has notes to editors or a press label)")
     if _landing_page(blocks):
@@ -108,6 +116,16 @@ def _third_party(blocks: list[Block]) -> str:
             if pattern.match(text):
                 return f"{what} ({text!r})"
     return ""
+
+
+def _ends_with_report_link(blocks: list[Block]) -> bool:
+    """The report's title only as the last line (the link a release ends with, when the capture
+    lost "Get the report"), with none of a report's own headings before it."""
+    if len(blocks) < 3 or not REPORT_TITLE.search(blocks[-1].text):
+        return False
+    if any(REPORT_TITLE.search(b.text) for b in blocks[:-1]):
+        return False
+    return not any(REPORT_HEADINGS.match(b.text) for b in blocks)
 
 
 def _landing_page(blocks: list[Block]) -> bool:

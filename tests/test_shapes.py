@@ -356,3 +356,13 @@ def test_chrome_lines_go_and_glued_paragraphs_stay(line: str, kept: str | None) 
     from indexer.normalise import to_blocks
 
     assert [b.text for b in to_blocks(line)] == ([kept] if kept else [])
+
+
+def test_a_release_that_lost_its_get_the_report_line_is_still_news(tmp_path: Path) -> None:
+    text = (SHAPES / "durham-2021-22-news.txt").read_text("utf-8")
+    page = tmp_path / "durham-2021-22-release.txt"
+    page.write_text(text.replace("Get the report\n", ""), "utf-8")
+    result = parse_file(page)
+    assert result.report is not None and result.report.report_type == "News"
+    assert result.report.report_id.startswith("news-durham-constabulary-praised")
+    assert any("ends with a link to the report" in w for w in result.report.warnings)
