@@ -21,6 +21,7 @@ in `indexer.model`).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from indexer.forces import Force
@@ -85,6 +86,7 @@ def opening_sentence(paragraph: str) -> str:
     return paragraph[: m.end()] if m else paragraph
 
 
+@functools.lru_cache(maxsize=64)
 def subject_pattern(force: Force) -> str:
     """A regex for the ways a report names its own force as a sentence's subject."""
     names = sorted({force.name, force.short, *force.aliases}, key=len, reverse=True)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from indexer.draft import slugify
 from indexer.normalise import Block, Normalised
 
 NEWS = "News"
@@ -41,7 +42,11 @@ DOWNLOAD_LINES = re.compile(
 THIRD_PARTY_LINES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.IGNORECASE), what)
     for p, what in (
-        (r"^(?:©\s*(?:\d{4}\s+)?)?(?:the\s+)?(?:office\s+of\s+the\s+)?(?:[\w&-]+\s+){0,4}"
+        # The office's name standing alone ("Office of the Police and Crime Commissioner for
+        # Cleveland", "© 2025 Northamptonshire Police, Fire and Crime Commissioner"), not a
+        # report's heading about one ("Response from the police and crime commissioner").
+        (r"^(?!.*\b(?:response|responses|from|letter|reply|statement|role)\b)"
+         r"(?:©\s*(?:\d{4}\s+)?)?(?:the\s+)?(?:office\s+of\s+the\s+)?(?:[\w&-]+\s+){0,4}"
          r"police(?:,\s*fire)?\s+(?:and\s+)?crime\s+commissioner(?:\s+for\s+[\w\s&,-]+)?$",
          "a police and crime commissioner's site"),
         (r"^(?:[\w&-]+\s+){0,4}(?:O?PCC)$", "a police and crime commissioner's site"),
@@ -146,6 +151,4 @@ def news_title_like(text: str) -> bool:
 
 def news_id(title: str) -> str:
     """A news page's own id: never a report's (reports' ids never start "news-")."""
-    from indexer.draft import slugify
-
     return "news-" + slugify(title, 80)

@@ -366,3 +366,26 @@ def test_a_release_that_lost_its_get_the_report_line_is_still_news(tmp_path: Pat
     assert result.report is not None and result.report.report_type == "News"
     assert result.report.report_id.startswith("news-durham-constabulary-praised")
     assert any("ends with a link to the report" in w for w in result.report.warnings)
+
+
+@pytest.mark.parametrize(
+    ("line", "third_party"),
+    [
+        ("Office of the Police and Crime Commissioner for Cleveland", True),
+        ("© 2025 Northamptonshire Police, Fire and Crime Commissioner", True),
+        ("Cleveland PCC", True),
+        ("Report a crime", True),
+        ("Sign up to our newsletter", True),
+        ("Source: HMICFRS, 10 April 2025", True),
+        # A report's own headings and lines about commissioners are not a third party's chrome.
+        ("Response from the Police and Crime Commissioner", False),
+        ("The role of the police and crime commissioner", False),
+        ("The police and crime commissioner has set clear priorities for the force.", False),
+        ("How to report a crime to the force", False),
+    ],
+)
+def test_third_party_chrome_lines(line: str, third_party: bool) -> None:
+    from indexer.kinds import _third_party
+    from indexer.normalise import Block
+
+    assert bool(_third_party([Block("line", line, 1)])) is third_party
