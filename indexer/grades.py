@@ -115,12 +115,18 @@ def judgment_sentence(paragraph: str, force: Force | None) -> str | None:
     if force is None or not paragraph:
         return None
     sentence = opening_sentence(paragraph.strip())
-    subject = subject_pattern(force)
-    for form in _STOCK_FORMS:
-        m = re.match(rf"{subject}\s+(?:also\s+)?{form}", sentence, re.IGNORECASE)
-        if m:
+    for pattern in _stock_patterns(force):
+        if m := pattern.match(sentence):
             return _canonical(m["g"])
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _stock_patterns(force: Force) -> tuple[re.Pattern[str], ...]:
+    subject = subject_pattern(force)
+    return tuple(
+        re.compile(rf"{subject}\s+(?:also\s+)?{form}", re.IGNORECASE) for form in _STOCK_FORMS
+    )
 
 
 # Overview pages: one sentence per pillar (reference §6b, §6i). 2015 names the force.

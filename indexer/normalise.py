@@ -148,8 +148,8 @@ def unglue_link(line: str) -> str | None:
     return line[m.end() :].strip() if m else ""
 
 
-def is_chrome(line: str) -> bool:
-    folded = _fold(line)
+def is_chrome(line: str, folded: str = "") -> bool:
+    folded = folded or _fold(line)
     return folded in CHROME_LINES or any(p.search(line.strip()) for p in CHROME_PATTERNS)
 
 
@@ -200,7 +200,7 @@ def strip_chrome(
         if glued:
             kept.append(Block(block.kind, glued, block.line, block.level))
             continue
-        if glued == "" or is_chrome(line):
+        if glued == "" or is_chrome(line, folded):
             if markers is not None and folded in MARKER_LINES:
                 markers.setdefault(folded, []).append(len(kept))
             continue
