@@ -48,7 +48,7 @@ from indexer.store import (
 )
 
 # Bump when parsing changes what a file yields: builds then re-parse every file.
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 # What a manifest entry must record for its file to be reused without parsing it again.
 REUSE_KEYS = (
     "report_id", "title", "report_type", "force", "cycle", "updated", "sections", "counts",
@@ -56,7 +56,7 @@ REUSE_KEYS = (
 # Full builds of at least this many files write with two processes when there are cores.
 PARALLEL_FROM_FILES = 150
 # The facets a build's summary counts.
-SUMMARY_FACETS = ("force", "cycle", "pillar", "grade", "kind", "report_type")
+SUMMARY_FACETS = ("force", "cycle", "pillar", "grade", "kind", "report_type", "grade_source")
 
 
 @dataclass(slots=True)
@@ -75,6 +75,7 @@ class FileResult:
     stat: tuple[int, int] = (0, 0)  # (size, mtime_ns) when read: a change check before hashing
     # Sections by value of each summary facet (from the manifest when the file was reused).
     reused_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    dropped: str = ""  # why this capture was dropped for a richer one of the same report
 
     def facet_counts(self) -> dict[str, Counter[str]]:
         if self.reused:
@@ -109,7 +110,12 @@ class BuildResult:
 
     @property
     def failures(self) -> list[FileResult]:
-        return [f for f in self.files if not f.ok]
+        return [f for f in self.files if not f.ok and not f.dropped]
+
+    @property
+    def dropped(self) -> list[FileResult]:
+        """Duplicate captures left out for a richer capture of the same report."""
+        return [f for f in self.files if f.dropped]
 
     @property
     def sections(self) -> list[Section]:
@@ -119,9 +125,6 @@ class BuildResult:
     @property
     def section_count(self) -> int:
         return sum(f.section_count for f in self.files)
-
-    def counts(self, attr: str) -> Counter[str]:
-        return Counter(getattr(s, attr) or "(none)" for s in self.sections)
 
     def facet_totals(self) -> dict[str, Counter[str]]:
         """Sections by value of each summary facet, over every file the index holds."""
@@ -366,25 +369,53 @@ def iter_results(
     limits: Limits = DEFAULT_LIMITS,
     refused: Mapping[Path, str] | None = None,
 ) -> Iterator[FileResult]:
-    """Parse each file (or reuse it from `previous`); a report id seen twice fails the later.
-
-    A file in `refused` is not read: its result carries the reason.
-    """
-    seen: dict[str, str] = {}
+    """Parse each file (or reuse it from `previous`); of two captures of one report, the
+    poorer is dropped (`drop_duplicates`). Every file is parsed before any is yielded, so
+    that a richer capture later in the list can still replace an earlier one. A file in
+    `refused` is not read: its result carries the reason."""
+    results: list[FileResult] = []
     for path in files:
         if refused and path in refused:
-            yield FileResult(source_name(path), error=refused[path])
+            results.append(FileResult(source_name(path), error=refused[path]))
             continue
         reused = previous.reuse(path, limits) if previous else None
-        result = reused or parse_file(path, limits)
-        if result.report is not None:
-            rid = result.report.report_id
-            if rid in seen:
-                result.error = f"same report ({rid}) as {seen[rid]}; keep one of the two files"
-                result.report = None
-            else:
-                seen[rid] = result.source
-        yield result
+        results.append(reused or parse_file(path, limits))
+    drop_duplicates(results)
+    yield from results
+
+
+def _richness(f: FileResult) -> tuple[int, int, int]:
+    """How much a capture holds: sections, graded sections, grades read from grade lines."""
+    counts = f.facet_counts()
+    grades = counts.get("grade", Counter())
+    graded = sum(n for g, n in grades.items() if g != "(none)")
+    return f.section_count, graded, counts.get("grade_source", Counter())["line"]
+
+
+def drop_duplicates(results: list[FileResult]) -> None:
+    """Keep the richest capture of each report (the first by name on a tie); say why the
+    others were dropped."""
+    kept: dict[str, FileResult] = {}
+    for result in results:
+        if result.report is None:
+            continue
+        rid = result.report.report_id
+        other = kept.get(rid)
+        if other is None:
+            kept[rid] = result
+            continue
+        better, worse = (result, other) if _richness(result) > _richness(other) else (other, result)
+        kept[rid] = better
+        b, w = _richness(better), _richness(worse)
+        why = (
+            "more sections" if b[0] > w[0] else "more grades" if b[1] > w[1]
+            else "more grade lines" if b[2] > w[2] else "as rich, and first by name"
+        )
+        worse.dropped = (
+            f"another capture of {rid}: kept {better.source} ({b[0]} sections, {b[1]} graded) "
+            f"over this one ({w[0]} sections, {w[1]} graded): {why}"
+        )
+        worse.report, worse.reused = None, False
 
 
 def parse_all(
@@ -420,6 +451,7 @@ def manifest_for(result: BuildResult) -> dict[str, object]:
                 if f.report and f.report.updated else None,
                 "url": f.report.url if f.report else None,
                 "error": f.error or None,
+                "dropped": f.dropped or None,
                 "warnings": f.warnings,
                 "encoding": f.encoding,
                 "report_type": f.report.report_type if f.report else None,

@@ -15,7 +15,7 @@ from tqdm import tqdm
 from indexer.build import BuildResult, FileResult, Previous, build, parse_all
 from indexer.fetch import Fetcher, FetchError, expand, site_pages
 from indexer.limits import DEFAULT_LIMITS, Limits
-from indexer.model import GRADES, KINDS, PILLARS
+from indexer.model import GRADE_SOURCES, GRADES, KINDS, PILLARS
 from indexer.store import BuildLocked, IndexUnavailable
 
 PATHS = click.argument(
@@ -96,7 +96,12 @@ def _report_problems(files: list[FileResult]) -> None:
     if earlier:
         click.echo(f"  {earlier} warning(s) in unchanged files, shown when they were parsed "
                    "(peel-index check shows them again)", err=True)
-    failures = [f for f in files if not f.ok]
+    dropped = [f for f in files if f.dropped]
+    if dropped:
+        click.echo(f"Dropped {len(dropped)} duplicate capture(s):", err=True)
+        for f in dropped:
+            click.echo(f"  {f.source}: {f.dropped}", err=True)
+    failures = [f for f in files if not f.ok and not f.dropped]
     if failures:
         click.echo(f"Failed: {len(failures)} file(s) could not be indexed:", err=True)
         for f in failures:
@@ -171,6 +176,7 @@ def _summarise(result: BuildResult, index_dir: Path) -> None:
         click.echo(f"  by cycle:  {_fmt(totals['cycle'])}")
         click.echo(f"  by pillar: {_fmt(totals['pillar'])}")
         click.echo(f"  by grade:  {_fmt(totals['grade'], GRADES)}")
+        click.echo(f"  graded by: {_fmt(totals['grade_source'], tuple(GRADE_SOURCES))}")
         click.echo(f"  by kind:   {_fmt(totals['kind'], KINDS)}")
         click.echo(f"  by type:   {_fmt(totals['report_type'])}")
     if result.skipped:
@@ -195,13 +201,19 @@ def check_cmd(paths: tuple[Path, ...], limits: Limits) -> None:
     """
     result = parse_all(paths, limits=limits)
     for f in result.files:
+        if f.dropped:
+            click.echo(f"DROP {f.source}: {f.dropped}")
+            continue
         if f.report is None:
             click.echo(f"FAIL {f.source}: {f.error}")
             continue
         for line in describe(f):
             click.echo(line)
-    failed = len(result.failures)
-    click.echo(f"{len(result.files) - failed} ok, {failed} failed")
+    failed, dropped = len(result.failures), len(result.dropped)
+    click.echo(
+        f"{len(result.files) - failed - dropped} ok, {failed} failed"
+        + (f", {dropped} duplicate(s) dropped" if dropped else "")
+    )
     if failed:
         sys.exit(1)
 
@@ -223,12 +235,20 @@ def describe(f: FileResult) -> list[str]:
         f"     sections: {_fmt(kinds, KINDS) or '(none)'}",
         f"     grades:   {_fmt(grades, GRADES) or '(none)'}",
     ]
+    sources = Counter(s.grade_source for s in r.sections if s.kind in ("summary", "question"))
+    sources.pop("", None)
+    if sources:
+        lines.append(f"     graded by: {_fmt(sources, tuple(GRADE_SOURCES))}")
     label = "area " if r.layout.startswith("areas") else "Q"
     for s in r.sections:
-        if s.kind == "question":
+        source = f" [grade from {s.grade_source}]" if s.grade_source else ""
+        if s.kind == "summary" and s.grade:
+            lines.append(f"       {s.pillar or 'summary'} {s.grade}: {s.heading}{source}")
+        elif s.kind == "question":
             where = f"{s.pillar} " if s.pillar and s.pillar != r.pillar else ""
             lines.append(
-                f"       {where}{label}{s.question_number} {s.grade or '(no grade)'}: {s.question}"
+                f"       {where}{label}{s.question_number} {s.grade or '(no grade)'}: "
+                f"{s.question}{source}"
             )
     lines.extend(f"     warning: {w}" for w in f.warnings)
     return lines

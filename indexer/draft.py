@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from indexer.forces import Force
@@ -22,6 +21,26 @@ CHILD_KINDS: dict[str, tuple[str, str]] = {
     "recommendation": ("rec", "Recommendation"),
     "practice": ("practice", "Practice"),
 }
+
+
+# List headings inside a question, area or section: (pattern, child kind, is each paragraph or
+# item under it a section of its own?). The one set every structure parser uses.
+LIST_HEADINGS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
+    (re.compile(r"^Areas? for improvement(?: \d+)?:?$", re.I), "area_for_improvement", True),
+    (re.compile(r"^(?:Accelerated )?Causes? of concern(?: \d+)?:?$", re.I), "cause_of_concern",
+     False),
+    (re.compile(r"^Recommendations?(?: \d+)?:?$", re.I), "recommendation", True),
+    (re.compile(r"^(?:Innovative|Promising|Notable)(?: (?:and|or) promising)? practices?:?$",
+                re.I), "practice", False),
+)  # fmt: skip
+
+
+def list_heading(text: str) -> tuple[str, bool] | None:
+    """(child kind, each item its own section?) when `text` heads a list, else None."""
+    for pattern, kind, each in LIST_HEADINGS:
+        if pattern.match(text.strip()):
+            return kind, each
+    return None
 
 
 @dataclass(slots=True)
@@ -44,18 +63,6 @@ class ParsedReport:
     def force_name(self) -> str:
         return self.force.name if self.force else ""
 
-    @property
-    def areas(self) -> list[str]:
-        """Question or area names, in report order, as "Q1 name (grade)" lines."""
-        return [
-            f"{s.question_number or '-'}. {s.question} ({s.grade or 'no grade'})"
-            for s in self.sections
-            if s.kind == "question"
-        ]
-
-    def kind_counts(self) -> Counter[str]:
-        return Counter(s.kind for s in self.sections)
-
 
 @dataclass(slots=True)
 class Draft:
@@ -69,11 +76,19 @@ class Draft:
     question: str = ""
     grade: str = ""
     grade_note: str = ""
-    grade_stated: bool = False
+    grade_source: str = ""  # see GRADE_SOURCES in indexer.model
     known: object | None = None
     pillar: str | None = None  # None: the report's pillar
     paragraphs: list[str] = field(default_factory=list)
     children: list[Draft] = field(default_factory=list)
+
+    @property
+    def grade_stated(self) -> bool:
+        """True when the report itself states this block's grade (line, sentence or table)."""
+        return self.grade_source in ("line", "sentence", "table")
+
+    def set_grade(self, grade: str, source: str, note: str = "") -> None:
+        self.grade, self.grade_source, self.grade_note = grade, source, note
 
     def add_child(self, kind: str, line: int, heading: str = "") -> Draft:
         """Start a child section of `kind` (anchor and heading numbered within its kind)."""
@@ -122,6 +137,7 @@ def freeze(report: ParsedReport, drafts: list[Draft], source: str) -> list[Secti
             question=owner.question,
             grade=owner.grade,
             grade_note=owner.grade_note,
+            grade_source=owner.grade_source if owner.grade else "",
             kind=d.kind,
             heading=d.heading,
             text="\n\n".join(d.paragraphs),

@@ -12,9 +12,6 @@ class ReportError(Exception):
         self.source = source
         self.line = line
 
-    def located(self, source: str) -> ReportError:
-        return ReportError(self.reason, source or self.source, self.line)
-
     def __str__(self) -> str:
         where = self.source + (f":{self.line}" if self.line else "")
         return f"{where}: {self.reason}" if where else self.reason

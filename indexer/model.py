@@ -43,6 +43,16 @@ KIND_LABELS: dict[str, str] = {
     "other": "Other",
 }
 
+# Where a section's grade came from (its `grade_source`; "" when it has no grade):
+GRADE_SOURCES: dict[str, str] = {
+    "line": "a grade or status line of its own (\"Good\", \"To be graded\")",
+    "sentence": "the stock judgment sentence opening its block (\"… is good at …\")",
+    "table": "a judgments or grades table",
+    "framework": "Ungraded because the cycle's framework does not grade this question",
+    "implied": "Ungraded by the report's own word elsewhere (a pillar's \"To be graded\", "
+    "\"not inspected or graded\" in the body)",
+}
+
 PILLARS: tuple[str, ...] = ("Effectiveness", "Efficiency", "Legitimacy", "Leadership")
 
 # Report types, PEEL force reports first. Reports of the other types have no force.
@@ -54,6 +64,7 @@ REPORT_TYPES: tuple[str, ...] = (
     "Revisit",
     "Thematic inspection",
     "State of Policing",
+    "News",  # the inspectorate's press releases, news items and publication landing pages
 )
 
 # PEEL cycle labels, in date order. From 2021 a cycle spans two years; the 2023 cycle is
@@ -116,6 +127,7 @@ class Section:
     source: str
     updated: dt.date | None
     url: str = ""
+    grade_source: str = ""  # one of GRADE_SOURCES, "" when there is no grade
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (the date as an ISO string)."""

@@ -51,6 +51,8 @@ class Normalised:
     encoding: str
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    # Telling chrome that was dropped (`MARKER_LINES`): where it stood among `blocks`.
+    markers: dict[str, list[int]] = field(default_factory=dict)
 
 
 def decode(data: bytes) -> tuple[str, str, list[str]]:
@@ -81,7 +83,13 @@ CHROME_LINES = frozenset(
         "Skip to content",
         "English",
         "Cymraeg",
+        "English Cymraeg",
+        "Cymraeg English",
         "Promoting improvements in policing and fire & rescue services to make everyone safer",
+        # The same tagline split over three lines (reference §6i).
+        "Promoting improvements",
+        "in policing and fire & rescue",
+        "services to make everyone safer",
         "Os hoffech chi ddarllen hwn trwy'r Gymraeg (PDF document)",
         "Contact HMICFRS",
         "View the five questions for effectiveness",
@@ -92,18 +100,24 @@ CHROME_LINES = frozenset(
         "See last year's assessment of the force's effectiveness.",
         "Download the full report",
         "Loading graph...",
+        # The grades table page's controls (reference §6d).
+        "An accessible grades table is also available",
+        "Group by region",
+        "Off On",
+        "Accessible Table",
     )
 )
 CHROME_PATTERNS = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
         r"^Contact [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,4}(?: \(e-mail address\))?$",
-        r"^Read more about\b",
         r"^Detailed findings for question \d+$",
         r"^PEEL assessments are updated throughout the year",
         r"^HMICFRS is consulting on our proposed policing and fire & rescue services",
-        r"^Please give us your views on these programmes by",
-        r"^Proposed policing inspection programme and framework .*For consultation$",
+        r"^HMIC(?:FRS)? is consulting on (?:its|our) proposed inspection programme",
+        r"^(?:Please )?give us your views (?:on (?:these|this|the) \w+ )?by\b",
+        r"^Proposed (?:policing|fire and rescue services|fire & rescue services) inspection "
+        r"programme and framework .*For consultation$",
         r"^We would like your views on whether this programme covers",
     )
 )
@@ -117,12 +131,29 @@ REPEATED_BOILERPLATE = (
 BOILERPLATE_SENTENCE = re.compile(r"^In addition to the three core PEEL pillars", re.IGNORECASE)
 
 
-def is_chrome(line: str) -> bool:
-    folded = _fold(line)
+# "Read more about {Short name}" link text, sometimes glued to the paragraph after it (no space:
+# "Read more about KentThis is HMICFRS's fifth PEEL …"). The link goes, the paragraph stays.
+READ_MORE = re.compile(r"^Read more about\b")
+_GLUED = re.compile(r"^Read more about .*?[a-z0-9)](?=[A-Z][a-z'’]*\b.{20,})")
+# Dropped chrome that tells what kind of page this is (a press release ends "Get the report").
+MARKER_LINES = frozenset({"get the report"})
+
+
+def unglue_link(line: str) -> str | None:
+    """The paragraph glued after a "Read more about …" link; "" for the link alone; None for
+    a line that is not such a link."""
+    if not READ_MORE.match(line):
+        return None
+    m = _GLUED.match(line)
+    return line[m.end() :].strip() if m else ""
+
+
+def is_chrome(line: str, folded: str = "") -> bool:
+    folded = folded or _fold(line)
     return folded in CHROME_LINES or any(p.search(line.strip()) for p in CHROME_PATTERNS)
 
 
-def to_blocks(text: str) -> list[Block]:
+def to_blocks(text: str, markers: dict[str, list[int]] | None = None) -> list[Block]:
     """Lines of plain text to blocks, chrome dropped, bullets marked as items."""
     raw: list[Block] = []
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -131,13 +162,16 @@ def to_blocks(text: str) -> list[Block]:
         cleaned = clean_line(line[bullet.end() :] if bullet else line)
         if cleaned:
             raw.append(Block("item" if bullet else "line", cleaned, number))
-    return strip_chrome(raw)
+    return strip_chrome(raw, markers)
 
 
-def strip_chrome(blocks: Iterable[Block]) -> list[Block]:
+def strip_chrome(
+    blocks: Iterable[Block], markers: dict[str, list[int]] | None = None
+) -> list[Block]:
     """Drop site chrome, banners (with their message) and repeated boilerplate from blocks.
 
     Every format's reader ends here, so the same chrome is stripped from text, HTML and PDF.
+    Where a `MARKER_LINES` line stood is recorded in `markers` (its index among the kept blocks).
     """
     kept: list[Block] = []
     drop_next_paragraph = False
@@ -150,7 +184,13 @@ def strip_chrome(blocks: Iterable[Block]) -> list[Block]:
         if folded in BANNER_TITLES:
             drop_next_paragraph = True
             continue
-        if is_chrome(line):
+        glued = unglue_link(line)
+        if glued:
+            kept.append(Block(block.kind, glued, block.line, block.level))
+            continue
+        if glued == "" or is_chrome(line, folded):
+            if markers is not None and folded in MARKER_LINES:
+                markers.setdefault(folded, []).append(len(kept))
             continue
         if folded in REPEATED_BOILERPLATE or BOILERPLATE_SENTENCE.match(line):
             continue
@@ -160,4 +200,5 @@ def strip_chrome(blocks: Iterable[Block]) -> list[Block]:
 
 def normalise(data: bytes) -> Normalised:
     text, encoding, warnings = decode(data)
-    return Normalised(to_blocks(text), encoding, warnings)
+    markers: dict[str, list[int]] = {}
+    return Normalised(to_blocks(text, markers), encoding, warnings, markers=markers)

@@ -1,10 +1,11 @@
 """Stage 3 of the pipeline: normalised blocks of a PEEL pillar page to tagged `Section`s.
 
-Reads the 2014–2018/19 pillar-page layout (reference §6a): title "{Force} PEEL {cycle}",
-pillar name (sometimes missing), pillar headline question, "Last updated", overall grade,
-summary, then questions found by number, by "Questions for …" or by their known wording, each
-with an optional grade line and areas for improvement. A grade counts only when it stands on a
-line of its own: grade words inside prose are never taken as grades.
+Reads the 2014–2018/19 pillar-page layout (reference §6a): title "{Force} PEEL {cycle}"
+(found by content, wherever banners put it), pillar name (sometimes missing), pillar headline
+question, "Last updated", overall grade, summary, then questions found by number, by
+"Questions for …" or by their known wording, each with an optional grade line and areas for
+improvement. Grades are read by `indexer.grades`: a grade line of its own, else the stock
+judgment sentence opening the block; grade words anywhere else are never grades.
 """
 
 from __future__ import annotations
@@ -13,10 +14,18 @@ import datetime as dt
 import re
 from pathlib import PurePath
 
-from indexer.draft import Draft, ParsedReport, freeze
+from indexer.draft import Draft, ParsedReport, freeze, list_heading
 from indexer.errors import ReportError
-from indexer.forces import find_force
-from indexer.model import FOUR_POINT_GRADES, GRADES, PILLARS, cycle_slug, cycle_year
+from indexer.forces import Force, find_force
+from indexer.grades import (
+    CARRIED_OVER_PROSE,
+    UNGRADED_PROSE,
+    disagreement_warning,
+    grade_line,
+    judgment_sentence,
+    no_grade_warning,
+)
+from indexer.model import PILLARS, cycle_slug
 from indexer.normalise import Block
 from indexer.questions import KnownQuestion, headline_pillar, known_questions, match_question
 
@@ -25,38 +34,6 @@ UPDATED_RE = re.compile(r"^Last updated:?\s+(\d{1,2})/(\d{1,2})/(\d{4})$", re.IG
 NUMBER_RE = re.compile(r"^(?:Question\s+)?(\d{1,2})\.?$", re.IGNORECASE)
 QUESTIONS_FOR_RE = re.compile(r"^Questions for (\w+)$", re.IGNORECASE)
 QUESTION_LIKE_RE = re.compile(r"^(How|To what extent|What|Is|Does|Has)\b.{10,240}\?$")
-AFI_RE = re.compile(r"^Areas? for improvement:?$", re.IGNORECASE)
-COC_RE = re.compile(r"^(?:Accelerated )?Causes? of concern:?$", re.IGNORECASE)
-REC_RE = re.compile(r"^Recommendations?:?$", re.IGNORECASE)
-
-# Status lines that stand where a grade would, meaning "no grade (yet)".
-STATUS_LINES = {
-    "to be graded": "To be graded",
-    "not being graded": "Not being graded",
-    "not yet graded": "Not yet graded",
-    "ungraded": "Ungraded",
-    "not graded": "Not graded",
-}
-UNGRADED_PROSE = re.compile(
-    r"has not been inspected or graded|was not graded|is not graded|not yet graded|ungraded",
-    re.IGNORECASE,
-)
-CARRIED_OVER_PROSE = re.compile(
-    r"has been carried over|findings from last year's inspection still stand|"
-    r"was not inspected in \d{4}",
-    re.IGNORECASE,
-)
-_GRADE_BY_FOLD = {g.lower(): g for g in GRADES}
-
-
-def grade_line(text: str) -> tuple[str, str] | None:
-    """(grade, note) when `text` is a grade or status line standing alone, else None."""
-    key = re.sub(r"\s+", " ", text.strip().rstrip(".")).lower()
-    if key in _GRADE_BY_FOLD:
-        return _GRADE_BY_FOLD[key], ""
-    if key in STATUS_LINES:
-        return "Ungraded", STATUS_LINES[key]
-    return None
 
 
 def _find_title(blocks: list[Block]) -> tuple[int, re.Match[str]]:
@@ -73,6 +50,21 @@ def _pillar_from_name(source: str) -> str | None:
         if pillar.lower() in stem:
             return pillar
     return None
+
+
+def _updated(blocks: list[Block], i: int, warnings: list[str]) -> tuple[dt.date | None, int]:
+    """The "Last updated" date within three blocks of `i`, and where reading goes on."""
+    for j in range(i, min(i + 3, len(blocks))):
+        m = UPDATED_RE.match(blocks[j].text)
+        if m:
+            day, month, year = (int(g) for g in m.groups())
+            try:
+                return dt.date(year, month, day), j + 1
+            except ValueError:
+                warnings.append(f"line {blocks[j].line}: impossible date {blocks[j].text!r}")
+                return None, j + 1
+    warnings.append("no 'Last updated' date")
+    return None, i
 
 
 def parse_pillar_page(blocks: list[Block], source: str) -> ParsedReport:
@@ -99,20 +91,7 @@ def parse_pillar_page(blocks: list[Block], source: str) -> ParsedReport:
         headline = blocks[i].text
         pillar = pillar or headline_pillar(headline)
         i += 1
-
-    updated: dt.date | None = None
-    for j in range(i, min(i + 3, len(blocks))):
-        m = UPDATED_RE.match(blocks[j].text)
-        if m:
-            day, month, year = (int(g) for g in m.groups())
-            try:
-                updated = dt.date(year, month, day)
-            except ValueError:
-                warnings.append(f"line {blocks[j].line}: impossible date {blocks[j].text!r}")
-            i = j + 1
-            break
-    else:
-        warnings.append("no 'Last updated' date")
+    updated, i = _updated(blocks, i, warnings)
 
     if pillar is None:
         pillar = _pillar_from_questions(blocks[i:], cycle) or _pillar_from_name(source)
@@ -124,12 +103,11 @@ def parse_pillar_page(blocks: list[Block], source: str) -> ParsedReport:
         "summary", "summary", f"{pillar}: {headline}" if headline else pillar, blocks[start].line
     )
     if i < len(blocks) and (g := grade_line(blocks[i].text)):
-        summary.grade, summary.grade_note = g
-        summary.grade_stated = True
+        summary.set_grade(g[0], "line", g[1])
         i += 1
 
-    drafts = _split_questions(blocks[i:], cycle, pillar, summary, warnings)
-    _settle_grades(drafts, cycle, pillar, warnings)
+    drafts = _QuestionSplitter(cycle, pillar, summary, warnings).run(blocks[i:])
+    settle_grades(drafts, cycle, pillar, force, warnings)
 
     report_id = f"{force.slug}-{cycle_slug(cycle)}-{pillar.lower()}"
     report_title = f"{force.short} PEEL {cycle} — {pillar}"
@@ -153,144 +131,148 @@ def _pillar_from_questions(blocks: list[Block], cycle: str) -> str | None:
     return None
 
 
-def _split_questions(
-    blocks: list[Block], cycle: str, pillar: str, summary: Draft, warnings: list[str]
-) -> list[Draft]:
-    """Walk the body: summary paragraphs, then questions with their lists."""
-    drafts = [summary]
-    current = summary
-    in_questions = False
-    list_kind: str | None = None  # kind of the list the next items belong to
-    pending_number: int | None = None
-    count = 0
+class _QuestionSplitter:
+    """Walks a pillar page's body: summary paragraphs, then questions with their lists."""
 
-    def start_question(
-        text: str, known: KnownQuestion | None, number: int | None, line: int
-    ) -> Draft:
-        nonlocal count
-        count += 1
-        n = number or (known.number if known else None) or count
-        if known and number and known.number != number:
-            warnings.append(f"line {line}: question numbered {number} is known as {known.number}")
-        draft = Draft(
-            "question", f"q{n}", f"Question {n}: {text}", line, number=n, question=text, known=known
-        )
-        drafts.append(draft)
-        return draft
+    def __init__(self, cycle: str, pillar: str, summary: Draft, warnings: list[str]) -> None:
+        self.cycle, self.pillar, self.warnings = cycle, pillar, warnings
+        self.drafts = [summary]
+        self.current = summary
+        self.in_questions = False  # past a "Questions for …" heading or a first question
+        self.list_kind: str | None = None  # kind of the list the next items belong to
+        self.pending_number: int | None = None  # a number line waiting for its question
+        self.count = 0
 
-    idx = 0
-    while idx < len(blocks):
-        block = blocks[idx]
-        text = block.text
-        nxt = blocks[idx + 1] if idx + 1 < len(blocks) else None
-        idx += 1
-
-        if block.kind == "item":
-            if list_kind:
-                target = current
-                n = len([c for c in target.children if c.kind == list_kind]) + 1
-                short = {
-                    "area_for_improvement": "afi",
-                    "cause_of_concern": "coc",
-                    "recommendation": "rec",
-                }[list_kind]
-                label = {
-                    "area_for_improvement": "Area for improvement",
-                    "cause_of_concern": "Cause of concern",
-                    "recommendation": "Recommendation",
-                }[list_kind]
-                where = f" (question {target.number})" if target.number else ""
-                target.children.append(
-                    Draft(
-                        list_kind,
-                        f"{target.anchor}-{short}-{n}",
-                        f"{label} {n}{where}",
-                        block.line,
-                        paragraphs=[text],
-                    )
-                )
+    def run(self, blocks: list[Block]) -> list[Draft]:
+        idx = 0
+        while idx < len(blocks):
+            block = blocks[idx]
+            nxt = blocks[idx + 1] if idx + 1 < len(blocks) else None
+            idx += 1
+            if block.kind == "item":
+                self._item(block)
+            elif self._marker(block.text) or self._number(block.text, nxt):
+                continue
+            elif self._question(block, nxt):
+                if nxt is not None and (g := grade_line(nxt.text)):
+                    self.current.set_grade(g[0], "line", g[1])
+                    idx += 1
             else:
-                current.paragraphs.append("• " + text)
-            continue
+                self._text(block.text)
+        return self.drafts
 
+    def _item(self, block: Block) -> None:
+        """A list item: a child section under a list heading, else part of the prose."""
+        if self.list_kind:
+            self.current.add_child(self.list_kind, block.line).paragraphs.append(block.text)
+        else:
+            self.current.paragraphs.append("• " + block.text)
+
+    def _marker(self, text: str) -> bool:
+        """A "Questions for …" or list heading: remembered, not kept as text."""
         m = QUESTIONS_FOR_RE.match(text)
         if m and m[1].capitalize() in PILLARS:
-            in_questions = True
-            list_kind = None
-            continue
-        if AFI_RE.match(text):
-            list_kind = "area_for_improvement"
-            continue
-        if COC_RE.match(text):
-            list_kind = "cause_of_concern"
-            continue
-        if REC_RE.match(text):
-            list_kind = "recommendation"
-            continue
+            self.in_questions, self.list_kind = True, None
+            return True
+        if heading := list_heading(text):
+            self.list_kind = heading[0]
+            return True
+        return False
 
+    def _number(self, text: str, nxt: Block | None) -> bool:
+        """A bare question number, when a question follows it."""
         num = NUMBER_RE.match(text)
-        if (
-            num
-            and nxt is not None
-            and nxt.kind != "item"
-            and (in_questions or match_question(nxt.text, cycle, pillar) or nxt.text.endswith("?"))
+        if not num or nxt is None or nxt.kind == "item":
+            return False
+        if not (
+            self.in_questions
+            or match_question(nxt.text, self.cycle, self.pillar)
+            or nxt.text.endswith("?")
         ):
-            pending_number = int(num[1])
-            continue
+            return False
+        self.pending_number = int(num[1])
+        return True
 
-        known = match_question(text, cycle, pillar)
-        looks_like_question = pending_number is not None or (
-            in_questions and QUESTION_LIKE_RE.match(text) and current.paragraphs != []
+    def _question(self, block: Block, nxt: Block | None) -> bool:
+        """Start a question when the line is a known wording, or question-like where expected."""
+        text = block.text
+        known = match_question(text, self.cycle, self.pillar)
+        looks_like_question = self.pending_number is not None or (
+            self.in_questions and QUESTION_LIKE_RE.match(text) and self.current.paragraphs != []
         )
-        if known or (looks_like_question and text.endswith("?")):
-            if not known:
-                warnings.append(
-                    f"line {block.line}: question not in the known {cycle} {pillar} list: {text!r}"
-                )
-            current = start_question(text, known, pending_number, block.line)
-            pending_number = None
-            list_kind = None
-            if nxt is not None and (g := grade_line(nxt.text)):
-                current.grade, current.grade_note = g
-                current.grade_stated = True
-                idx += 1
-            in_questions = True
-            continue
-        if pending_number is not None:
+        if not (known or (looks_like_question and text.endswith("?"))):
+            return False
+        if not known:
+            self.warnings.append(
+                f"line {block.line}: question not in the known {self.cycle} {self.pillar} list: "
+                f"{text!r}"
+            )
+        self.count += 1
+        number = self.pending_number
+        n = number or (known.number if known else None) or self.count
+        if known and number and known.number != number:
+            self.warnings.append(
+                f"line {block.line}: question numbered {number} is known as {known.number}"
+            )
+        self.current = Draft(
+            "question", f"q{n}", f"Question {n}: {text}", block.line, number=n, question=text,
+            known=known,
+        )
+        self.drafts.append(self.current)
+        self.pending_number, self.list_kind, self.in_questions = None, None, True
+        return True
+
+    def _text(self, text: str) -> None:
+        if self.pending_number is not None:
             # A bare number that did not introduce a question is ordinary text.
-            current.paragraphs.append(str(pending_number))
-            pending_number = None
-        list_kind = None
-        current.paragraphs.append(text)
-    return drafts
+            self.current.paragraphs.append(str(self.pending_number))
+            self.pending_number = None
+        self.list_kind = None
+        self.current.paragraphs.append(text)
 
 
-def _settle_grades(drafts: list[Draft], cycle: str, pillar: str, warnings: list[str]) -> None:
+def read_sentence_grade(draft: Draft, force: Force | None, warnings: list[str]) -> None:
+    """Give `draft` the grade its opening judgment sentence states, when no line stated one.
+
+    When a grade line and the sentence disagree, the line's grade is kept and a warning says so.
+    """
+    said = judgment_sentence(draft.paragraphs[0], force) if draft.paragraphs else None
+    if said is None:
+        return
+    if draft.grade_source == "line" and draft.grade not in (said, "Ungraded"):
+        warnings.append(
+            disagreement_warning(draft.anchor, ("grade line", draft.grade), ("sentence", said))
+        )
+    elif not draft.grade_stated:
+        draft.set_grade(said, "sentence")
+
+
+def settle_grades(
+    drafts: list[Draft], cycle: str, pillar: str, force: Force | None, warnings: list[str]
+) -> None:
     """Fill grades that no grade line stated, from what the report says explicitly."""
     summary = drafts[0]
     pillar_status = summary.grade_note if summary.grade == "Ungraded" else ""
-    questions = [d for d in drafts if d.kind == "question"]
-    if not summary.grade_stated:
+    read_sentence_grade(summary, force, warnings)
+    if not summary.grade:
         known = known_questions(cycle, pillar)
         if known and not any(q.graded for q in known):
-            summary.grade, summary.grade_note = "Ungraded", "Not graded in this cycle"
-    for d in questions:
+            summary.set_grade("Ungraded", "framework", "Not graded in this cycle")
+    for d in drafts:
+        if d.kind != "question":
+            continue
+        read_sentence_grade(d, force, warnings)
         body = " ".join(d.paragraphs)
         if CARRIED_OVER_PROSE.search(body):
             d.grade_note = "Carried over from an earlier inspection"
         if d.grade_stated:
             continue
+        known_ungraded = isinstance(d.known, KnownQuestion) and not d.known.graded
         if pillar_status:
-            d.grade, d.grade_note = "Ungraded", pillar_status
-        elif d.known is not None and not d.known.graded:
-            d.grade, d.grade_note = "Ungraded", "Not graded in this cycle"
+            d.set_grade("Ungraded", "implied", pillar_status)
         elif UNGRADED_PROSE.search(body):
-            d.grade, d.grade_note = "Ungraded", "Not inspected or graded"
+            d.set_grade("Ungraded", "implied", "Not inspected or graded")
+        elif known_ungraded:
+            d.set_grade("Ungraded", "framework", "Not graded in this cycle")
         else:
-            warnings.append(f"question {d.number}: no grade stated")
-    for d in drafts:
-        if d.grade == "Adequate" and cycle_year(cycle) < 2021:
-            warnings.append(
-                f"{d.anchor}: grade 'Adequate' is outside the {cycle} scale "
-                f"({', '.join(FOUR_POINT_GRADES)})"
-            )
+            warnings.append(no_grade_warning(d.anchor, d.question))

@@ -15,11 +15,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from indexer.draft import CHILD_KINDS, Draft, ParsedReport, freeze, slugify
+from indexer.draft import CHILD_KINDS, Draft, ParsedReport, freeze, list_heading, slugify
 from indexer.errors import ReportError
 from indexer.forces import Force, find_force, forces_in
+from indexer.grades import (
+    disagreement_warning,
+    grade_cell,
+    judgment_sentence,
+    no_grade_warning,
+)
 from indexer.metadata import Hints, date_line
-from indexer.model import GRADES, PEEL_ASSESSMENT, canonical_cycle, cycle_slug, cycle_year
+from indexer.model import PEEL_ASSESSMENT, canonical_cycle, cycle_slug, cycle_year
 from indexer.normalise import Block
 from indexer.questions import AREAS, fold, known_area
 
@@ -37,30 +43,18 @@ TOP_HEADINGS: dict[str, tuple[str, str]] = {
         ("HM Inspector's summary", ("observations", "summary")),
         ("His Majesty's Inspector's observations", ("observations", "summary")),
         ("Her Majesty's Inspector's observations", ("observations", "summary")),
+        # Other headings of the reports' opening part (reference §6e).
+        ("Important changes to PEEL", ("important-changes-to-peel", "other")),
+        ("The operating context for Welsh forces", ("operating-context-for-welsh-forces", "other")),
+        ("Terminology in this report", ("terminology", "other")),
     )
 }
-# List headings inside an area: (pattern, child kind, each paragraph its own section?).
-LIST_HEADINGS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
-    (re.compile(r"^Areas? for improvement(?: \d+)?:?$", re.I), "area_for_improvement", True),
-    (re.compile(r"^(?:Accelerated )?Causes? of concern(?: \d+)?:?$", re.I), "cause_of_concern",
-     False),
-    (re.compile(r"^Recommendations?(?: \d+)?:?$", re.I), "recommendation", True),
-    (re.compile(r"^(?:Innovative|Promising)(?: (?:and|or) promising)? practices?:?$", re.I),
-     "practice", False),
-)  # fmt: skip
 MAIN_FINDINGS = re.compile(r"^Main findings:?$", re.IGNORECASE)
-GRADE_SENTENCE = re.compile(
-    r"\b(?:is|was|are|remains)\s+(?P<g>outstanding|good|adequate|inadequate)\s+(?:at|in)\b|"
-    r"\b(?:requires?|required|needs?)\s+(?P<ri>improvement)\s+(?:at|in)\b",
-    re.IGNORECASE,
-)
-UNGRADED_CELL = {"ungraded": "Ungraded", "not graded": "Ungraded", "no grade": "Ungraded"}
 JUDGMENT_LINE = re.compile(r"^(?P<area>.+?)\s*(?::|–|-|\|)\s*(?P<grade>[A-Za-z ]+)$")
-_GRADES_BY_FOLD = {g.lower(): g for g in GRADES} | UNGRADED_CELL
-
-
-def grade_word(text: str) -> str | None:
-    return _GRADES_BY_FOLD.get(re.sub(r"\s+", " ", text.strip().rstrip(".")).lower())
+# Where a capture starting at "Overall summary" still names its cycle (reference §6i).
+FRAMEWORK_CYCLE = re.compile(
+    r"\bPEEL\s+Assessment\s+Framework\s+(20\d\d\s*(?:/|–|-|to)\s*(?:20)?\d\d)\b", re.IGNORECASE
+)
 
 
 def _is_heading(block: Block) -> bool:
@@ -73,6 +67,7 @@ def _is_heading(block: Block) -> bool:
 @dataclass(slots=True)
 class _State:
     cycle: str
+    force: Force | None = None
     drafts: list[Draft] = field(default_factory=list)
     current: Draft | None = None
     area_level: int | None = None
@@ -83,6 +78,7 @@ class _State:
     child_sticky: bool = False  # a child opened by its own sub-heading collects paragraphs
     table: dict[str, str] = field(default_factory=dict)
     table_order: list[str] = field(default_factory=list)
+    judgments: Draft | None = None  # the section holding the judgments table
     columns: list[str] = field(default_factory=list)
     areas: int = 0
 
@@ -100,12 +96,32 @@ def looks_like_areas_report(blocks: list[Block], hints: Hints) -> bool:
         if (m := TITLE_CYCLE.search(block.text)) and cycle_year(canonical_cycle(m[1])) >= 2021:
             return True
     keys = {fold(b.text) for b in blocks if _is_heading(b)}
-    return fold("Our judgments") in keys or fold("Our judgements") in keys
+    if fold("Our judgments") in keys or fold("Our judgements") in keys:
+        return True
+    # Captured from "Overall summary" on: the summary heading and the framework's cycle.
+    return fold("Overall summary") in keys and _framework_cycle(blocks) != ""
+
+
+def _framework_cycle(blocks: list[Block]) -> str:
+    for block in blocks:
+        if (m := FRAMEWORK_CYCLE.search(block.text)) and cycle_year(
+            canonical_cycle(m[1])
+        ) >= 2021:
+            return canonical_cycle(m[1])
+    return ""
 
 
 def _identity(blocks: list[Block], hints: Hints) -> tuple[int, Force, str]:
     """The title block's index, the force and the cycle, from the text, else the hints."""
-    title_at = next((i for i, b in enumerate(blocks) if b.kind == "heading" and b.level == 1), 0)
+    title_at = next(
+        (i for i, b in enumerate(blocks) if b.kind == "heading" and b.level == 1),
+        next(  # in plain text, the line naming the cycle or the force (none in a capture that
+            # starts at "Overall summary")
+            (i for i, b in enumerate(blocks[:40])
+             if TITLE_CYCLE.search(b.text) or INSPECTION_OF.search(b.text)),
+            -1,
+        ),
+    )  # fmt: skip
     cycle = ""
     named = ""
     for block in blocks[:40]:
@@ -123,7 +139,7 @@ def _identity(blocks: list[Block], hints: Hints) -> tuple[int, Force, str]:
     force = force or hints.force_or_none()
     if force is None:
         raise ReportError("force not recognised: no 'An inspection of …' line, file name or URL")
-    cycle = cycle or hints.cycle
+    cycle = cycle or hints.cycle or _framework_cycle(blocks)
     if not cycle:
         raise ReportError("PEEL cycle not recognised: no 'PEEL 2021/22'-style title")
     return title_at, force, cycle
@@ -133,7 +149,7 @@ def parse_areas_report(blocks: list[Block], source: str, hints: Hints) -> Parsed
     """Parse a 2021/22 or 2023–25 report's blocks into its report and sections."""
     title_at, force, cycle = _identity(blocks, hints)
     warnings: list[str] = []
-    state = _State(cycle)
+    state = _State(cycle, force)
     updated: dt.date | None = None
     body = [b for i, b in enumerate(blocks) if i != title_at]
     for i, block in enumerate(body):
@@ -167,24 +183,26 @@ def _heading(state: _State, block: Block, nxt: Block | None) -> bool:
     text, key = block.text, fold(block.text)
     if key in TOP_HEADINGS:
         anchor, kind = TOP_HEADINGS[key]
-        state.start(Draft(kind, anchor, text, block.line, pillar=""))
+        draft = state.start(Draft(kind, anchor, text, block.line, pillar=""))
+        if anchor == "judgments":
+            state.judgments = draft
         state.area_level = None
         return True
-    for pattern, kind, each in LIST_HEADINGS:
-        if pattern.match(text):
-            if state.current is None:
-                state.start(Draft("other", slugify(text), text, block.line))
-            assert state.current is not None
-            state.list_kind, state.list_each, state.child_sticky = kind, each, False
-            state.list_label = text.rstrip(":")
-            where = f" ({state.current.question})" if state.current.question else ""
-            heading = f"{state.list_label}{where}"
-            state.child = None if each else state.current.add_child(kind, block.line, heading)
-            return True
+    if listed := list_heading(text):
+        kind, each = listed
+        if state.current is None:
+            state.start(Draft("other", slugify(text), text, block.line))
+        assert state.current is not None
+        state.list_kind, state.list_each, state.child_sticky = kind, each, False
+        state.list_label = text.rstrip(":")
+        where = f" ({state.current.question})" if state.current.question else ""
+        heading = f"{state.list_label}{where}"
+        state.child = None if each else state.current.add_child(kind, block.line, heading)
+        return True
     if MAIN_FINDINGS.match(text):
         state.list_kind = None
         return True
-    sentence_follows = nxt is not None and bool(GRADE_SENTENCE.search(nxt.text))
+    sentence_follows = nxt is not None and judgment_sentence(nxt.text, state.force) is not None
     is_area = (
         key in state.table
         or known_area(text, state.cycle) is not None
@@ -227,7 +245,9 @@ def _content(state: _State, block: Block) -> None:
         state.start(Draft("summary", "introduction", "Introduction", block.line, pillar=""))
     current = state.current
     assert current is not None
-    if current.anchor == "judgments":
+    if ASSESSED_HOW_GOOD.search(block.text) and state.judgments is None:
+        state.judgments = current  # no "Our judgments" line: the table follows this sentence
+    if current.anchor == "judgments" or current is state.judgments:
         _table_row(state, block)
     text = "• " + block.text if block.kind == "item" else block.text
     if state.list_kind:
@@ -243,21 +263,21 @@ def _content(state: _State, block: Block) -> None:
 def _table_row(state: _State, block: Block) -> None:
     """Read one row (or "Area: Grade" line) of the judgments table."""
     cells = block.cells
-    if block.kind == "row" and sum(grade_word(c) is not None for c in cells) >= 2:
+    if block.kind == "row" and sum(grade_cell(c) is not None for c in cells) >= 2:
         state.columns = cells  # a header row of grades: areas sit under their grade
         return
     pairs: list[tuple[str, str]] = []
     if block.kind == "row" and state.columns:
         for i, cell in enumerate(cells):
-            grade = grade_word(state.columns[i]) if i < len(state.columns) else None
+            grade = grade_cell(state.columns[i]) if i < len(state.columns) else None
             if cell and grade:
                 pairs.append((cell, grade))
     elif block.kind == "row" and len(cells) == 2:
-        for area, grade_cell in (cells, cells[::-1]):
-            if (grade := grade_word(grade_cell)) and not grade_word(area):
+        for area, grade_text in (cells, cells[::-1]):
+            if (grade := grade_cell(grade_text)) and not grade_cell(area):
                 pairs.append((area, grade))
                 break
-    elif (m := JUDGMENT_LINE.match(block.text)) and (grade := grade_word(m["grade"])):
+    elif (m := JUDGMENT_LINE.match(block.text)) and (grade := grade_cell(m["grade"])):
         pairs.append((m["area"], grade))
     for area, grade in pairs:
         state.table[fold(area)] = grade
@@ -266,33 +286,27 @@ def _table_row(state: _State, block: Block) -> None:
 
 def _settle(state: _State, warnings: list[str]) -> None:
     """Give each area its grade: the judgments table's, else its grade sentence's."""
-    year = cycle_year(state.cycle)
     areas = [d for d in state.drafts if d.kind == "question"]
     for d in areas:
         from_table = state.table.get(fold(d.question))
-        sentence = next((m for p in d.paragraphs[:3] if (m := GRADE_SENTENCE.search(p))), None)
-        from_text = (
-            ("Requires improvement" if sentence["ri"] else sentence["g"].capitalize())
-            if sentence
-            else None
-        )
+        from_text = judgment_sentence(d.paragraphs[0], state.force) if d.paragraphs else None
         known = known_area(d.question, state.cycle)
         if from_table and from_text and from_table != from_text:
             warnings.append(
-                f"{d.anchor}: the judgments table says {from_table} but the text says "
-                f"{from_text} for {d.question!r}"
+                disagreement_warning(
+                    d.anchor, ("judgments table", from_table), ("sentence", from_text)
+                )
             )
-        grade = from_table or from_text
-        if grade:
-            d.grade, d.grade_stated = grade, True
+        if from_table:
+            d.set_grade(from_table, "table")
+        elif from_text:
+            d.set_grade(from_text, "sentence")
         elif known is not None and not known[1]:
-            d.grade, d.grade_note = "Ungraded", "Not graded in this cycle"
+            d.set_grade("Ungraded", "framework", "Not graded in this cycle")
         else:
-            warnings.append(f"{d.anchor}: no grade stated for {d.question!r}")
+            warnings.append(no_grade_warning(d.anchor, d.question))
         if known is None and state.cycle in AREAS:
             warnings.append(f"{d.anchor}: area not in the known {state.cycle} list: {d.question!r}")
-        if d.grade == "Adequate" and year < 2021:
-            warnings.append(f"{d.anchor}: grade 'Adequate' is outside the {state.cycle} scale")
     names = {fold(d.question) for d in areas}
     for area in state.table_order:
         if fold(area) not in names:

@@ -16,31 +16,26 @@ import re
 from indexer.draft import Draft, ParsedReport, freeze
 from indexer.errors import ReportError
 from indexer.forces import Force, find_force
+from indexer.grades import grade_line, judgment_list, judgment_sentence, pillar_sentence
 from indexer.metadata import Hints, date_line
 from indexer.model import PEEL_ASSESSMENT, PILLARS, canonical_cycle, cycle_slug
 from indexer.normalise import Block
-from indexer.parse import grade_line, parse_pillar_page
+from indexer.parse import parse_pillar_page
 from indexer.parse_areas import INSPECTION_OF
-from indexer.questions import headline_pillar
+from indexer.questions import headline_pillar, known_questions
 
 INTEGRATED_TITLE = re.compile(
     r"effectiveness, efficiency and legitimacy\s+(2018\s*/\s*19)", re.IGNORECASE
 )
 DETAILED_FINDINGS = re.compile(r"^Detailed findings:?$", re.IGNORECASE)
 OVERVIEW_TITLE = re.compile(r"^(?P<name>.+?)\s+(?P<cycle>20\d\d(?:\s*/\s*\d\d)?)$")
-PILLAR_SENTENCE = re.compile(
-    r"^The extent to which the (?:force|constabulary) (?:is )?(?P<what>\w+)\b.*?\bis:?\s+"
-    r"(?P<grade>outstanding|good|requires improvement|inadequate|not yet graded|to be graded)"
-    r"\.?$",
+# What only an overview page says: its ordinal sentence (reference §6b) or the 2014 opening.
+ORDINAL = re.compile(
+    r"\b(?:first|second|third|fourth|fifth)\s+(?:PEEL|assessment)\b|"
+    r"^The available evidence indicates that\b",
     re.IGNORECASE,
 )
-SENTENCE_PILLARS = {
-    "effective": "Effectiveness",
-    "efficient": "Efficiency",
-    "operates": "Efficiency",
-    "legitimate": "Legitimacy",
-    "treats": "Legitimacy",
-}
+EVIDENCE = re.compile(r"\bThe available evidence indicates that:?\s*", re.IGNORECASE)
 OBSERVATIONS = re.compile(r"^(?:HMI's|HM Inspector's) observations$", re.IGNORECASE)
 
 
@@ -56,7 +51,8 @@ def looks_like_integrated(blocks: list[Block]) -> bool:
 
 
 def _overview_title(blocks: list[Block]) -> tuple[int, Force, str] | None:
-    for i, block in enumerate(blocks[:5]):
+    """The overview's title line "{Short name} {cycle}", wherever banners have put it."""
+    for i, block in enumerate(blocks):
         m = OVERVIEW_TITLE.match(block.text)
         if m and (force := find_force(m["name"])) is not None:
             return i, force, canonical_cycle(m["cycle"])
@@ -64,8 +60,13 @@ def _overview_title(blocks: list[Block]) -> tuple[int, Force, str] | None:
 
 
 def looks_like_overview(blocks: list[Block]) -> bool:
-    return _overview_title(blocks) is not None and any(
-        PILLAR_SENTENCE.match(b.text) for b in blocks
+    found = _overview_title(blocks)
+    if found is None:
+        return False
+    force = found[1]
+    return any(
+        ORDINAL.search(b.text) or pillar_sentence(b.text, force) or judgment_list(b.text, force)
+        for b in blocks
     )
 
 
@@ -139,6 +140,37 @@ def parse_integrated_report(blocks: list[Block], source: str, hints: Hints) -> P
     return report
 
 
+def _evidence_list(blocks: list[Block], force: Force) -> dict[str, str]:
+    """Pillar grades from a 2014 overview's list after "The available evidence indicates that"."""
+    grades: dict[str, str] = {}
+    for i, block in enumerate(blocks):
+        m = EVIDENCE.search(block.text)
+        if not m:
+            continue
+        parts = [block.text[m.end() :]]
+        for b in blocks[i + 1 :]:
+            prev = parts[-1].rstrip()
+            if b.kind == "item" or not prev or prev.endswith((";", "; and", ":")):
+                parts.append(b.text)
+            else:
+                break
+        for part in parts:
+            grades.update(judgment_list(part, force))
+    return grades
+
+
+def _starts_pillar(block: Block, nxt: Block | None, current: Draft) -> str | None:
+    """The pillar whose block starts here: its name line before its headline question, or the
+    headline question alone when a capture lost the name line."""
+    pillar = _pillar_of(block)
+    if pillar and nxt is not None and (nxt.text.endswith("?") or headline_pillar(nxt.text)):
+        return pillar
+    headline = headline_pillar(block.text)
+    if headline and not (current.pillar == headline and not current.paragraphs):
+        return headline
+    return None
+
+
 def parse_overview(blocks: list[Block], source: str, hints: Hints) -> ParsedReport:
     """Parse a force overview page: its summary, the HMI's observations, each pillar's grade."""
     found = _overview_title(blocks)
@@ -160,34 +192,40 @@ def parse_overview(blocks: list[Block], source: str, hints: Hints) -> ParsedRepo
     summary.pillar = ""
     drafts = [summary]
     current = summary
-    pillar_grades: dict[str, str] = {}
+    stated: dict[str, tuple[str, str]] = {}  # pillar -> (grade, note) from its sentence
     blocks_after = blocks[title_at + 1 :]
+    for pillar, grade in _evidence_list(blocks_after, force).items():
+        stated[pillar] = (grade, "")
     for i, block in enumerate(blocks_after):
-        if m := PILLAR_SENTENCE.match(block.text):
-            pillar = SENTENCE_PILLARS.get(m["what"].lower())
-            if pillar:
-                g = grade_line(m["grade"])
-                pillar_grades[pillar] = g[0] if g else ""
+        if said := pillar_sentence(block.text, force):
+            stated[said[0]] = (said[1], said[2])
         if OBSERVATIONS.match(block.text):
             current = Draft("summary", "observations", block.text, block.line, pillar="")
             drafts.append(current)
             continue
-        pillar = _pillar_of(block)
         nxt = blocks_after[i + 1] if i + 1 < len(blocks_after) else None
-        if pillar and nxt is not None and (nxt.text.endswith("?") or headline_pillar(nxt.text)):
+        if pillar := _starts_pillar(block, nxt, current):
             current = Draft("summary", pillar.lower(), pillar, block.line, pillar=pillar)
             drafts.append(current)
+            if pillar != _pillar_of(block):  # the headline question itself opened the block
+                current.paragraphs.append(block.text)
             continue
         if current.pillar and not current.grade and (g := grade_line(block.text)):
-            current.grade, current.grade_note = g
-            current.grade_stated = True
+            current.set_grade(g[0], "line", g[1])
             continue
         if d := date_line(block.text):
             report.updated = report.updated or d
             continue
         current.paragraphs.append(block.text)
     for d in drafts:
-        if d.pillar and not d.grade and d.pillar in pillar_grades:
-            d.grade = pillar_grades[d.pillar]
+        if not d.pillar or d.grade:
+            continue
+        opening = next((p for p in d.paragraphs if not p.endswith("?")), "")
+        if d.pillar in stated:
+            d.set_grade(stated[d.pillar][0], "sentence", stated[d.pillar][1])
+        elif said_grade := judgment_sentence(opening, force):
+            d.set_grade(said_grade, "sentence")
+        elif (known := known_questions(cycle, d.pillar)) and not any(q.graded for q in known):
+            d.set_grade("Ungraded", "framework", "Not graded in this cycle")
     report.sections = freeze(report, drafts, source)
     return report

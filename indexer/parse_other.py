@@ -9,9 +9,10 @@ per item; every other heading starts a section of kind "other".
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from indexer.draft import Draft, ParsedReport, freeze, slugify
+from indexer.draft import Draft, ParsedReport, freeze, list_heading, slugify
 from indexer.errors import ReportError
 from indexer.metadata import Hints, date_line
 from indexer.model import PILLARS, canonical_cycle
@@ -35,11 +36,11 @@ SUMMARY_HEADINGS = re.compile(
     r"Key findings|HM Chief Inspector's (?:foreword|overview))$",
     re.IGNORECASE,
 )
-LIST_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^Recommendations?:?$", re.I), "recommendation"),
-    (re.compile(r"^(?:Accelerated )?Causes? of concern:?$", re.I), "cause_of_concern"),
-    (re.compile(r"^Areas? for improvement:?$", re.I), "area_for_improvement"),
-    (re.compile(r"^(?:Innovative|Promising|Notable) practice:?$", re.I), "practice"),
+# A grades table's question label (reference §6d): "Legitimacy - Question 2 - Ungraded".
+TABLE_QUESTION = re.compile(
+    r"^(?P<pillar>Effectiveness|Efficiency|Legitimacy|Leadership)\s*[-–]\s*Question\s+(?P<n>\d+)"
+    r"(?:\s*[-–]\s*(?P<ungraded>Ungraded))?$",
+    re.IGNORECASE,
 )
 SPAN_CYCLE = re.compile(r"\b20\d\d\s*[/–-]\s*\d\d(?!\d)")
 YEAR = re.compile(r"\b20\d\d\b")
@@ -87,40 +88,10 @@ def parse_other_report(
     year = YEAR.search(title)
     cycle = hints.cycle or (canonical_cycle(span[0]) if span else year[0] if year else "")
     pillar = hints.pillar or next((p for p in PILLARS if p.lower() in title.lower()), "")
-    drafts: list[Draft] = []
-    current: Draft | None = None
-    list_kind: str | None = None
-    updated = hints.updated
-    dated = False  # the first date line is the report's date, not a section (a sidecar's wins)
-    for i, block in enumerate(blocks):
-        if i == title_at:
-            continue
-        if not dated and (d := date_line(block.text)):
-            dated, updated = True, updated or d
-            continue
-        if _is_heading(block):
-            kind = next((k for p, k in LIST_KINDS if p.match(block.text)), None)
-            if kind is not None:
-                if current is None:
-                    current = Draft("summary", "summary", "Summary", block.line)
-                    drafts.append(current)
-                list_kind = kind
-                continue
-            is_summary = SUMMARY_HEADINGS.match(block.text) is not None
-            anchor = slugify(block.text)
-            if any(d.anchor == anchor for d in drafts):
-                anchor = f"{anchor}-{len(drafts) + 1}"
-            current = Draft("summary" if is_summary else "other", anchor, block.text, block.line)
-            drafts.append(current)
-            list_kind = None
-            continue
-        if current is None:
-            current = Draft("summary", "summary", "Summary", block.line)
-            drafts.append(current)
-        if list_kind:
-            current.add_child(list_kind, block.line).paragraphs.append(block.text)
-            continue
-        current.paragraphs.append("• " + block.text if block.kind == "item" else block.text)
+    drafts = _SectionsByHeading().run(
+        [b for i, b in enumerate(blocks) if i != title_at], hints.updated
+    )
+    updated = drafts.updated
     report = ParsedReport(
         slugify(title, 80),
         title,
@@ -132,7 +103,85 @@ def parse_other_report(
         url=hints.url,
         layout="sections by heading",
     )
-    report.sections = freeze(report, drafts, source)
+    report.sections = freeze(report, drafts.drafts, source)
     if not report.sections:
         report.warnings.append("no sections found")
     return report
+
+
+class _SectionsByHeading:
+    """Walks a report's blocks: a section per heading, a child per list item."""
+
+    def __init__(self) -> None:
+        self.drafts: list[Draft] = []
+        self.current: Draft | None = None
+        self.list_kind: str | None = None
+        self.updated: dt.date | None = None
+        self.awaiting_question = False  # a grades-table label waits for its question's wording
+
+    def run(self, blocks: list[Block], updated: dt.date | None) -> _SectionsByHeading:
+        self.updated = updated
+        dated = False  # the first date line is the report's date, not a section (a sidecar's wins)
+        for block in blocks:
+            if not dated and (d := date_line(block.text)):
+                dated, self.updated = True, self.updated or d
+            elif self.awaiting_question:
+                self._question_wording(block)
+            elif (m := TABLE_QUESTION.match(block.text)) is not None:
+                self._table_question(block, m)
+            elif _is_heading(block):
+                self._heading(block)
+            else:
+                self._text(block)
+        # A heading with nothing under it (a legend, a heading over a sub-heading) holds no
+        # passage to find: it is not a section.
+        self.drafts = [d for d in self.drafts if d.paragraphs or d.children]
+        return self
+
+    def _start(self, draft: Draft) -> Draft:
+        self.drafts.append(draft)
+        self.current, self.list_kind = draft, None
+        return draft
+
+    def _summary(self, block: Block) -> Draft:
+        if self.current is None:
+            self._start(Draft("summary", "summary", "Summary", block.line))
+        assert self.current is not None
+        return self.current
+
+    def _table_question(self, block: Block, m: re.Match[str]) -> None:
+        pillar, n = m["pillar"].capitalize(), int(m["n"])
+        draft = Draft(
+            "question", f"{pillar.lower()}-q{n}", f"{pillar} – Question {n}", block.line,
+            number=n, pillar=pillar,
+        )
+        if m["ungraded"]:
+            draft.set_grade("Ungraded", "table", "Ungraded in the grades table")
+        self._start(draft)
+        self.awaiting_question = True
+
+    def _question_wording(self, block: Block) -> None:
+        """The line after a grades-table label is its question, heading-like or not."""
+        self.awaiting_question = False
+        assert self.current is not None
+        self.current.question = block.text
+        self.current.heading = f"{self.current.heading}: {block.text}"
+        self.current.paragraphs.append(block.text)
+
+    def _heading(self, block: Block) -> None:
+        if listed := list_heading(block.text):
+            self._summary(block)
+            self.list_kind = listed[0]
+            return
+        is_summary = SUMMARY_HEADINGS.match(block.text) is not None
+        anchor = slugify(block.text)
+        if any(d.anchor == anchor for d in self.drafts):
+            anchor = f"{anchor}-{len(self.drafts) + 1}"
+        self._start(Draft("summary" if is_summary else "other", anchor, block.text, block.line))
+
+    def _text(self, block: Block) -> None:
+        current = self._summary(block)
+        if self.list_kind:
+            current.add_child(self.list_kind, block.line).paragraphs.append(block.text)
+        else:
+            current.paragraphs.append("• " + block.text if block.kind == "item" else block.text)

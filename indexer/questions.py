@@ -57,6 +57,11 @@ QUESTIONS: dict[tuple[str, str], tuple[KnownQuestion, ...]] = {
         "short and long term?",
         "To what extent has the force got an affordable way of providing policing?",
     ),
+    ("2014", "Legitimacy"): _q(
+        "To what extent does the force ensure that the workforce acts with integrity?",
+        "What are the public perceptions of the force?",
+        ungraded=(1, 2),
+    ),
     ("2015", "Effectiveness"): _q(
         "How effective is the force at preventing crime and anti-social behaviour, and keeping "
         "people safe?",
@@ -131,6 +136,7 @@ HEADLINES: dict[str, str] = {
     ),
     "How legitimately does the force treat the public and its workforce?": "Legitimacy",
     "How well the force delivers value for money": "Efficiency",
+    "How well the force tackles crime": "Effectiveness",
     "How well does the force provide value for money?": "Efficiency",
     "How well does the force understand, develop and display leadership?": "Leadership",
 }
@@ -159,8 +165,9 @@ def match_question(line: str, cycle: str, pillar: str) -> KnownQuestion | None:
     key = fold(line)
     if not key:
         return None
+    cut = line.rstrip().endswith(("…", "...")) and len(key) >= 30  # a wording cut off in capture
     for q in known_questions(cycle, pillar):
-        if fold(q.text) == key:
+        if fold(q.text) == key or (cut and fold(q.text).startswith(key)):
             return q
     return None
 

@@ -1,12 +1,15 @@
 """Stage 3's front door: pick the structure parser for a report's blocks, then apply overrides.
 
-Layouts, tried in this order:
+First the page's kind (`indexer.kinds`): a third party's republication is refused, a press
+release, news item or landing page is indexed as "News" under an id of its own. Report layouts
+are then tried in this order:
 - 2021/22 and 2023–25 reports (areas of policing) — `indexer.parse_areas`;
-- 2018/19 integrated reports and force overview pages — `indexer.parse_integrated`;
+- force overview pages and 2018/19 integrated reports — `indexer.parse_integrated`;
 - 2014–2018/19 pillar pages ("Kent PEEL 2016") — `indexer.parse`;
 - other report types (no force) — `indexer.parse_other`.
 A sidecar's values override whatever the parser inferred; a sidecar `report_type` other than
-"PEEL assessment" sends the file straight to the other-types parser.
+"PEEL assessment" sends the file straight to the other-types parser, and any sidecar
+`report_type` vouches for the page's kind.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import dataclasses
 from indexer.draft import ParsedReport
 from indexer.errors import ReportError
 from indexer.forces import find_force
+from indexer.grades import scale_warning
+from indexer.kinds import NEWS, classify, news_id, news_title_like
 from indexer.metadata import Hints
-from indexer.model import FOUR_POINT_GRADES, PEEL_ASSESSMENT, cycle_slug, cycle_year
+from indexer.model import PEEL_ASSESSMENT, cycle_slug, cycle_year
 from indexer.normalise import Normalised
 from indexer.parse import TITLE_RE, parse_pillar_page
 from indexer.parse_areas import looks_like_areas_report, parse_areas_report
@@ -37,14 +42,21 @@ def parse_report(
     blocks = normalised.blocks
     hints = override.over(inferred).over(Hints(url=normalised.meta.get("url", "")))
     page_title = normalised.meta.get("title", "")
-    if override.report_type and override.report_type != PEEL_ASSESSMENT:
+    # The page's own address (provenance record or canonical link), never a sidecar's.
+    found_url = inferred.url or normalised.meta.get("url", "")
+    verdict = classify(normalised, found_url) if not override.report_type else None
+    if verdict is not None and verdict.kind == "third party":
+        raise ReportError(verdict.reason)
+    if verdict is not None and verdict.kind == "news":
+        report = parse_news(normalised, source, hints, verdict.reason)
+    elif override.report_type and override.report_type != PEEL_ASSESSMENT:
         report = parse_other_report(blocks, source, hints, page_title)
     elif looks_like_areas_report(blocks, hints):
         report = parse_areas_report(blocks, source, hints)
-    elif looks_like_integrated(blocks):
-        report = parse_integrated_report(blocks, source, hints)
     elif looks_like_overview(blocks):
         report = parse_overview(blocks, source, hints)
+    elif looks_like_integrated(blocks):
+        report = parse_integrated_report(blocks, source, hints)
     elif any(TITLE_RE.match(b.text) for b in blocks) or not report_type_of(page_title, blocks):
         report = parse_pillar_page(blocks, source)
     else:
@@ -53,6 +65,28 @@ def parse_report(
     check_grades(report)
     if not report.sections:
         report.warnings.append("no sections found")
+    return report
+
+
+def parse_news(normalised: Normalised, source: str, hints: Hints, why: str) -> ParsedReport:
+    """A press release, news item or landing page: sections by heading, an id of its own."""
+    title = next(
+        (b.text for b in normalised.blocks if b.kind == "heading" and b.level == 1),
+        next((b.text for b in normalised.blocks if news_title_like(b.text)), ""),
+    )
+    news_hints = Hints(
+        report_type=NEWS, title=title, cycle=hints.cycle, url=hints.url, updated=hints.updated
+    )
+    report = parse_other_report(
+        normalised.blocks, source, news_hints, normalised.meta.get("title", "")
+    )
+    report_id = news_id(report.title)
+    report.report_id, report.layout = report_id, "news page"
+    report.sections = [
+        dataclasses.replace(s, report_id=report_id, section_id=f"{report_id}:{s.anchor}")
+        for s in report.sections
+    ]
+    report.warnings.insert(0, f"indexed as news, not as a report: {why}")
     return report
 
 
@@ -118,10 +152,8 @@ def apply_overrides(report: ParsedReport, override: Hints, inferred_url: str = "
 
 def check_grades(report: ParsedReport) -> None:
     """Warn about a grade outside the cycle's scale ("Adequate" before 2021/22)."""
-    if not report.cycle[:4].isdigit() or cycle_year(report.cycle) >= 2021:
-        return
     for s in report.sections:
-        if s.grade == "Adequate" and s.kind in ("summary", "question"):
-            message = f"{s.anchor}: grade 'Adequate' is outside the {report.cycle} scale"
-            if not any(w.startswith(message) for w in report.warnings):
-                report.warnings.append(f"{message} ({', '.join(FOUR_POINT_GRADES)})")
+        if s.kind in ("summary", "question") and (
+            warning := scale_warning(s.anchor, s.grade, report.cycle)
+        ):
+            report.warnings.append(warning)

@@ -13,7 +13,7 @@ from indexer.forces import FORCES
 from indexer.model import GRADES, KIND_LABELS, KINDS, PILLARS, REPORT_TYPES
 
 # Bump when the fields or their analysis change: a server refuses an index of another version.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: sections store their grade_source
 
 # Full-text fields, searched by a plain query (with their boosts).
 TEXT_FIELDS: dict[str, float] = {"heading": 1.5, "text": 1.0}

@@ -83,6 +83,8 @@ def test_api_filters_are_repeatable_and_case_insensitive(client: httpx.Client) -
     ).json()
     assert {r["grade"] for r in body["results"]} == {"Good", "Outstanding"}
     assert {r["kind"] for r in body["results"]} == {"question"}
+    # Every grade here stands on a line of its own in the fixtures (see expected.json).
+    assert {r["grade_source"] for r in body["results"]} == {"line"}
     selected = {f["value"] for f in body["facets"]["grade"] if f["selected"]}
     assert selected == {"Good", "Outstanding"}
 
@@ -127,6 +129,7 @@ def test_report_json(client: httpx.Client) -> None:
         "q3-afi-1",
     ]
     assert body["sections"][2]["grade"] == "Requires improvement"
+    assert [s["grade_source"] for s in body["sections"]] == ["line"] * 7
     assert client.get("/api/reports/nope").status_code == 404
     assert client.get("/api/reports/nope").json()["error"]
 

@@ -11,7 +11,7 @@ import pytest
 from indexer.build import parse_file
 from indexer.model import Section
 from indexer.normalise import to_blocks
-from indexer.parse import grade_line, parse_pillar_page
+from indexer.parse import parse_pillar_page
 from tests.conftest import FIXTURE_CORPUS, SEED
 
 MET = "Metropolitan Police Service"
@@ -94,7 +94,7 @@ def test_fixture_reports_parse_as_expected(name: str, expected: list[dict[str, A
     assert result.encoding == want["encoding"]
     sections = result.report.sections
     assert [(s.anchor, s.kind, s.question_number, s.question, s.grade) for s in sections] == [
-        (w["anchor"], w["kind"], w["question_number"], w.get("question", ""), w["grade"])
+        (w["anchor"], w["kind"], w["question_number"], w["question"], w["grade"])
         for w in want["sections"]
     ]
     for s in sections:
@@ -109,14 +109,6 @@ def test_fixture_reports_parse_as_expected(name: str, expected: list[dict[str, A
     for term, anchors in want["terms"].items():
         holding = [s.anchor for s in sections if term.lower() in s.text.lower()]
         assert holding == anchors, term
-
-
-def test_grade_words_in_prose_are_not_grade_lines() -> None:
-    assert grade_line("Good") == ("Good", "")
-    assert grade_line("requires improvement") == ("Requires improvement", "")
-    assert grade_line("To be graded") == ("Ungraded", "To be graded")
-    assert grade_line("The force is good at understanding demand.") is None
-    assert grade_line("Good at understanding demand") is None
 
 
 def test_carried_over_and_status_notes() -> None:
@@ -170,3 +162,47 @@ def test_unknown_question_under_heading_is_kept_with_a_warning() -> None:
         "How well does the force juggle?",
     )
     assert any("not in the known 2016 Efficiency list" in w for w in report.warnings)
+
+
+def test_a_body_saying_not_inspected_or_graded_makes_the_question_ungraded() -> None:
+    durham = parse_file(FIXTURE_CORPUS / "durham-peel-2015-legitimacy.txt").report
+    assert durham is not None
+    q2 = next(s for s in durham.sections if s.anchor == "q2")
+    assert (q2.grade, q2.grade_note, q2.grade_source) == (
+        "Ungraded", "Not inspected or graded", "implied"
+    )
+    # The same words under a question the framework grades, with no grade line.
+    text = "\n".join([
+        "Kent PEEL 2016", "Efficiency", "Last updated 03/11/2016", "Good", "Summary.",
+        "How well is the force planning for demand in the future?",
+        "This question has not been inspected or graded in 2016.",
+    ])  # fmt: skip
+    report = parse_pillar_page(to_blocks(text), "x.txt")
+    q3 = report.sections[-1]
+    assert (q3.anchor, q3.grade, q3.grade_note, q3.grade_source) == (
+        "q3", "Ungraded", "Not inspected or graded", "implied"
+    )
+
+
+def test_a_grade_line_with_a_full_stop_is_a_grade_line() -> None:
+    text = "\n".join([
+        "Kent PEEL 2016", "Efficiency", "Last updated 03/11/2016", "Good.", "Summary.",
+        "How well is the force planning for demand in the future?", "Requires improvement.",
+        "Plans prose.",
+    ])  # fmt: skip
+    report = parse_pillar_page(to_blocks(text), "x.txt")
+    assert [(s.anchor, s.grade, s.grade_source, s.text) for s in report.sections] == [
+        ("summary", "Good", "line", "Summary."),
+        ("q3", "Requires improvement", "line", "Plans prose."),
+    ]
+
+
+def test_a_grade_line_and_a_disagreeing_sentence_keep_the_line_and_warn() -> None:
+    text = "\n".join([
+        "Kent PEEL 2016", "Efficiency", "Last updated 03/11/2016", "Good",
+        "Kent Police is outstanding at planning. More prose.",
+    ])  # fmt: skip
+    report = parse_pillar_page(to_blocks(text), "x.txt")
+    assert (report.sections[0].grade, report.sections[0].grade_source) == ("Good", "line")
+    assert any("grade line says Good but the sentence says Outstanding" in w
+               for w in report.warnings)

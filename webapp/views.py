@@ -200,6 +200,7 @@ def search_json(page: SearchPage) -> dict[str, Any]:
                 "question_number": r.section.question_number,
                 "question": r.section.question,
                 "grade": r.section.grade,
+                "grade_source": r.section.grade_source,
                 "kind": r.section.kind,
                 "heading": r.section.heading,
                 "snippet": str(r.snippet),

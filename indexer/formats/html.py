@@ -238,8 +238,9 @@ def read(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Normalised:
     walker = _Walker(root)
     walker.walk(root)
     walker.flush()
-    blocks = strip_chrome(walker.blocks)
+    markers: dict[str, list[int]] = {}
+    blocks = strip_chrome(walker.blocks, markers)
     if not blocks:
         raise ReportError("no report text in the HTML page (only site chrome, or nothing)")
     encoding = soup.original_encoding or "utf-8"
-    return Normalised(blocks, str(encoding), meta=meta)
+    return Normalised(blocks, str(encoding), meta=meta, markers=markers)

@@ -168,7 +168,9 @@ def read(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Normalised:
         raise ReportError("PDF has no text layer (a scanned image?), or it is truncated")
     blocks = _to_blocks(groups, number)
     meta = {"title": title} if title else {}
-    return Normalised(strip_chrome(blocks), "pdf", meta=meta)
+    markers: dict[str, list[int]] = {}
+    kept = strip_chrome(blocks, markers)
+    return Normalised(kept, "pdf", meta=meta, markers=markers)
 
 
 def _to_blocks(groups: list[list[_Line]], page_count: int) -> list[Block]:
