@@ -70,6 +70,10 @@ def _check_field(reader: Any, fieldname: str) -> None:
 def _decode_postings(reader: Any, fieldname: str, term: bytes) -> None:
     info = reader.term_info(fieldname, term)
     matcher = reader.postings(fieldname, term)
+    if not matcher.is_active():
+        # A term whose every document was deleted by an incremental build: nothing to read
+        # (and Whoosh's multi-segment matcher over no segment cannot answer `supports`).
+        return
     positions = matcher.supports("positions")
     for _ in range(SAMPLE_POSTINGS):
         if not matcher.is_active():
