@@ -56,9 +56,13 @@ def free_port() -> int:
 
 
 class Server:
-    """`peel-web serve` in a subprocess on 127.0.0.1."""
+    """`peel-web serve` in a subprocess on 127.0.0.1: one worker process unless `options`
+    say otherwise (`--workers` defaults to the cores; tests that need that pass `--workers`
+    themselves or `default_workers=True`)."""
 
-    def __init__(self, index_dir: Path, *options: str) -> None:
+    def __init__(self, index_dir: Path, *options: str, default_workers: bool = False) -> None:
+        if not default_workers and "--workers" not in options:
+            options = ("--workers", "1", *options)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(

@@ -175,7 +175,7 @@ def test_a_full_pool_answers_busy_with_retry_after(heavy_index: Path) -> None:
 
 
 def test_sigterm_stops_the_server_in_the_middle_of_heavy_searches(heavy_index: Path) -> None:
-    srv = Server(heavy_index, "--search-seconds", "600")  # default --workers: the cores
+    srv = Server(heavy_index, "--search-seconds", "600", default_workers=True)  # the cores
     # More heavy searches than the cores and threads can finish before the hang guard.
     clients = [threading.Thread(target=_ignore_errors, args=(srv.base,)) for _ in range(12)]
     try:

@@ -606,35 +606,30 @@ def _top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]
 def _collect(searcher: Any, q: query.Query, limit: int | None, deadline: Deadline,
              allow: set[int] | None = None) -> Any:
     """Whoosh's own search, stopped when the deadline passes (raises SearchTooBroad)."""
-    collector = _DeadlineCollector(searcher.collector(limit=limit), deadline, allow)
+    collector = _DeadlineCollector(searcher.collector(limit=limit), deadline)
+    if allow is not None:
+        collector = collectors.FilterCollector(collector, allow=allow)
     searcher.search_with_collector(q, collector)
     return collector.results()
 
 
 class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
-    """Whoosh's collection loop with the search's deadline checked as matches come in (unlike
-    Whoosh's TimeLimitCollector, it also stops when the server shuts down), keeping only the
-    documents in `allow` when it is given (Whoosh's FilterCollector does that in the loop this
-    one replaces, so the filter is applied here)."""
+    """Whoosh's matches with the search's deadline checked as they come in (unlike Whoosh's
+    TimeLimitCollector, it also stops when the server shuts down). Filters wrap it, so it
+    sees every match they look at."""
 
-    def __init__(self, child: Any, deadline: Deadline, allow: set[int] | None = None,
-                 every: int = 8) -> None:
+    def __init__(self, child: Any, deadline: Deadline, every: int = 8) -> None:
         super().__init__(child)
         self.deadline = deadline
-        self.allow = allow
         self.every = every
 
-    def collect_matches(self) -> None:
-        child = self.child
+    def matches(self) -> Iterator[int]:
         check = self.deadline.check
         every = self.every
-        allow = self.allow
-        offset = child.offset
-        for n, sub_docnum in enumerate(child.matches(), start=1):
+        for n, sub_docnum in enumerate(self.child.matches(), start=1):
             if n % every == 0:
                 check()
-            if allow is None or offset + sub_docnum in allow:
-                child.collect(sub_docnum)
+            yield sub_docnum
 
 
 def _checked(docs: Iterator[int], deadline: Deadline, every: int = 4096) -> Iterator[int]:
