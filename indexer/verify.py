@@ -28,9 +28,10 @@ def verify(build: Path, whoosh_index: Any) -> None:
     _read_files(build)
     reader = whoosh_index.reader()
     try:
-        for fieldname in reader.indexed_field_names():
-            _check_field(reader, fieldname)
-        _check_stored(reader)
+        for segment, _ in reader.leaf_readers():  # every segment on its own
+            for fieldname in segment.indexed_field_names():
+                _check_field(segment, fieldname)
+            _check_stored(segment)
     except BuildDamaged:
         raise
     except Exception as exc:  # Whoosh fails in many ways over damaged bytes
@@ -70,6 +71,8 @@ def _check_field(reader: Any, fieldname: str) -> None:
 def _decode_postings(reader: Any, fieldname: str, term: bytes) -> None:
     info = reader.term_info(fieldname, term)
     matcher = reader.postings(fieldname, term)
+    if not matcher.is_active():  # every document holding it deleted
+        return
     positions = matcher.supports("positions")
     for _ in range(SAMPLE_POSTINGS):
         if not matcher.is_active():
