@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 SAMPLE_TERMS = 256  # posting lists decoded per field, spread evenly over its terms
-SAMPLE_POSTINGS = 256  # postings decoded from the start of each sampled list
+SAMPLE_POSTINGS = 16  # postings decoded from the start of each sampled list (its first block)
 SAMPLE_DOCS = 256  # stored documents unpickled, spread evenly over the build
 _CHUNK = 1024 * 1024
 
