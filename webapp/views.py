@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from indexer.model import KIND_LABELS, Section
 from indexer.schema import FACETS, SORTS
+from indexer.search.citation import Citation, cite, csl, source_url
 from indexer.search.engine import SearchResult
 from indexer.search.request import SearchRequest
 from webapp.urls import clear_filters_url, search_url, section_url, toggle_url
@@ -229,6 +230,7 @@ class SectionView:
     grade_class: str
     hit: bool
     question_label: str = ""
+    citation: Citation | None = None
 
 
 @dataclass(slots=True)
@@ -242,6 +244,8 @@ class ReportPage:
     back_url: str = ""
     json_url: str = ""
     error: str = ""
+    source_url: str = ""  # the report's address on the inspectorate's site
+    source_url_derived: bool = False  # built from the site's URL patterns, not recorded
 
 
 def report_page(
@@ -250,8 +254,11 @@ def report_page(
     q: str,
     hit_flags: list[bool],
     error: str = "",
+    base_url: str = "",
 ) -> ReportPage:
+    """`base_url` (the site's scheme and host) makes each section's permalink absolute."""
     first = sections[0]
+    base = base_url.rstrip("/")
     views = [
         SectionView(
             s,
@@ -260,10 +267,12 @@ def report_page(
             GRADE_CLASSES.get(s.grade, "none"),
             hit,
             question_label(s),
+            cite(s, base + section_url(s.report_id, s.anchor)),
         )
         for s, html, hit in zip(sections, highlighted, hit_flags, strict=True)
     ]
     back = search_url(SearchRequest(q=q)) if q else ""
+    url, derived = source_url(first)
     return ReportPage(
         first.report_id,
         first.report_title,
@@ -274,7 +283,20 @@ def report_page(
         back,
         f"/api/reports/{first.report_id}",
         error,
+        url,
+        derived,
     )
+
+
+def _public(section: Section) -> dict[str, Any]:
+    """A section's fields for the API: `source` is the file's name, never a server path."""
+    data = section.to_dict()
+    data["source"] = file_name(section.source)
+    return data
+
+
+def file_name(source: str) -> str:
+    return source.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def report_json(page: ReportPage) -> dict[str, Any]:
@@ -291,7 +313,16 @@ def report_json(page: ReportPage) -> dict[str, Any]:
         "year": s.year,
         "pillar": s.pillar,
         "updated": s.updated.isoformat() if s.updated else None,
-        "source": s.source,
+        "source": file_name(s.source),
         "url": s.url,
-        "sections": [v.section.to_dict() for v in page.sections],
+        "source_url": page.source_url,
+        "source_url_derived": page.source_url_derived,
+        "sections": [
+            {
+                **_public(v.section),
+                **({"citation": v.citation.to_dict(), "csl": csl(v.citation)}
+                   if v.citation else {}),
+            }
+            for v in page.sections
+        ],
     }

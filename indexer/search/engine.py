@@ -44,6 +44,7 @@ __all__ = [
     "Hit",
     "IndexUnavailable",
     "QueryProblem",
+    "ReportTags",
     "SearchRequest",
     "SearchResult",
 ]
@@ -62,6 +63,16 @@ class Hit:
     section: Section
     snippet: str  # escaped HTML with the query's hits in <mark>
     score: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTags:
+    """One report of the build in service: its section count and its first section's facet
+    values (cycle, force and report type are the same for every section of a report)."""
+
+    report_id: str
+    sections: int
+    tags: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,6 +483,20 @@ class Archive:
             return self._terms(parsed, gen.searcher.reader())
 
     # -- reports ----------------------------------------------------------------------------
+
+    def report_tags(self) -> list[ReportTags]:
+        """Every report in the build in service with its section count and facet values, read
+        from the cached columns (no stored fields are loaded), by report id."""
+        with self._using() as gen:
+            cols = gen.columns
+            return [
+                ReportTags(
+                    rid,
+                    len(docs),
+                    {f.name: cols.vocab[f.name][cols.codes[f.name][docs[0]]] for f in FACETS},
+                )
+                for rid, docs in sorted(cols.report_docs.items())
+            ]
 
     def report(self, report_id: str) -> list[Section] | None:
         """Every section of one report in reading order, or None if there is no such report."""
