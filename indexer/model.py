@@ -116,6 +116,9 @@ class Section:
     source: str
     updated: dt.date | None
     url: str = ""
+    # The stable subject of the section's question or area across cycles (`indexer.themes`);
+    # "" for pillar summaries and sections outside any question.
+    theme: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (the date as an ISO string)."""

@@ -16,8 +16,8 @@ from webapp.urls import section_url
 MAX_ROWS = 10_000
 COLUMNS = (
     "section_id", "report_id", "report_title", "report_type", "force", "region", "cycle",
-    "year", "pillar", "question_number", "question", "grade", "grade_note", "kind", "heading",
-    "updated", "url", "text",
+    "year", "pillar", "question_number", "question", "theme", "grade", "grade_note", "kind",
+    "heading", "updated", "url", "text",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

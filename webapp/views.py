@@ -207,6 +207,7 @@ def search_json(page: SearchPage) -> dict[str, Any]:
                 "url": r.url,
                 "report_title": r.section.report_title,
                 "region": r.section.region,
+                "theme": r.section.theme,
                 "updated": r.section.updated.isoformat() if r.section.updated else None,
             }
             for r in page.results
