@@ -120,6 +120,24 @@ def seed_server(seed_index: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
+def profile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixtures plus Kent in five cycles (tests/fixtures/profile/ and the 2018/19 report),
+    for the force profile: 2016, 2017, 2018/19, then 2021/22 and 2023–25 after the break."""
+    index_dir = tmp_path_factory.mktemp("profile") / "ix"
+    paths = [SEED, FIXTURE_CORPUS, FIXTURES / "formats" / "kent-2018-19.txt", FIXTURES / "profile"]
+    result = build(paths, index_dir)
+    assert not result.failures, [(f.source, f.error) for f in result.failures]
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def profile_server(profile_index: Path) -> Iterator[Server]:
+    srv = Server(profile_index)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
 def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A report whose text, metadata and file name carry HTML and script (tests/hostile.py)."""
     from tests.hostile import build_hostile_index
