@@ -44,6 +44,11 @@ def force_url(name: str) -> str:
     return f"/forces/{force.slug}" if force else ""
 
 
+def no_such_force(slug: str) -> str:
+    return (f"No police force has the name or slug {slug[:80]!r}; "
+            "the list of the 43 forces is at /forces.")
+
+
 def grade_class(grade: str) -> str:
     return GRADE_CLASSES.get(grade, "none")
 
@@ -172,11 +177,7 @@ def profile_routes(archive: Archive, templates: Jinja2Templates) -> list[Route]:
         slug = request.path_params["slug"]
         force = force_by_slug(slug) if SLUG_RE.match(slug) else None
         if force is None:
-            raise HTTPException(
-                404,
-                f"No police force has the name or slug {slug[:80]!r}; "
-                "the list of the 43 forces is at /forces.",
-            )
+            raise HTTPException(404, no_such_force(slug))
         return force, slug
 
     def canonical(request: Request, force: Force, slug: str, path: str) -> Response | None:
@@ -206,8 +207,13 @@ def profile_routes(archive: Archive, templates: Jinja2Templates) -> list[Route]:
         })
 
     async def profile_page(request: Request) -> Response:
-        force, slug = lookup(request)
-        assert force is not None
+        slug = request.path_params["slug"]
+        force = force_by_slug(slug) if SLUG_RE.match(slug) else None
+        if force is None:
+            return templates.TemplateResponse(request, "error.html", {
+                "status": 404, "message": no_such_force(slug),
+                "more_url": "/forces", "more_label": "The 43 forces",
+            }, status_code=404)
         if moved := canonical(request, force, slug, "/forces/{slug}"):
             return moved
         profile = force_profile(archive, force)

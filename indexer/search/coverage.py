@@ -66,14 +66,14 @@ class Coverage:
         peel = self.totals.get(PEEL_ASSESSMENT, Cell(0, 0))
         other = self.reports - peel.reports
         line = (
-            f"{self.reports} report{'s' if self.reports != 1 else ''} "
-            f"({self.sections:,} sections): {peel.reports} PEEL report"
-            f"{'s' if peel.reports != 1 else ''} on {self.forces_held} of {len(FORCES)} forces"
+            f"{peel.reports} PEEL report{'s' if peel.reports != 1 else ''} on "
+            f"{self.forces_held} of the {len(FORCES)} forces"
         )
         if self.peel_range:
-            line += f", cycles {self.peel_range}"
+            line += f" (cycles {self.peel_range})"
         if other:
-            line += f", and {other} other report{'s' if other != 1 else ''}"
+            line += f" and {other} other report{'s' if other != 1 else ''}"
+        line += f": {self.sections:,} searchable sections"
         return line + "."
 
 
