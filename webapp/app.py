@@ -24,6 +24,7 @@ from starlette.templating import Jinja2Templates
 from indexer.search.engine import Archive
 from indexer.search.request import QueryProblem, SearchRequest, parse_request
 from webapp.export import MAX_ROWS, to_csv
+from webapp.research import research_routes
 from webapp.settings import Settings
 from webapp.views import report_json, report_page, search_json, search_page
 
@@ -197,6 +198,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/reports/{report_id}", report),
         Route("/api/reports/{report_id}", api_report),
         Route("/healthz", healthz),
+        *research_routes(archive, html),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(
