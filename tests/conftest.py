@@ -39,6 +39,32 @@ def archive_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_dir
 
 
+RESEARCH = FIXTURES / "research"
+RESEARCH_SAMPLES = (
+    "gwent-2021-22.html", "cleveland-2023-25.txt", "kent-2018-19.txt", "sussex-2017-overview.txt",
+    "peel-legitimacy-2017-national-overview.txt", "state-of-policing-2022.html",
+)
+
+
+@pytest.fixture(scope="session")
+def research_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed, the crafted fixtures, the format samples (2021/22, 2023–25, national and
+    State of Policing reports) and four forces' 2016 and 2021/22 reports for the research views
+    (areas for improvement about domestic abuse in 2016, their 2021/22 grades)."""
+    index_dir = tmp_path_factory.mktemp("research") / "ix"
+    samples = [FIXTURES / "formats" / name for name in RESEARCH_SAMPLES]
+    result = build([SEED, FIXTURE_CORPUS, *samples, RESEARCH], index_dir)
+    assert not result.failures, [(f.source, f.error) for f in result.failures]
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def research_server(research_index: Path) -> Iterator[Server]:
+    srv = Server(research_index)
+    yield srv
+    srv.stop()
+
+
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real corpus/ alone, as ./scripts/serve builds it."""

@@ -25,6 +25,7 @@ from indexer.search.engine import Archive
 from indexer.search.request import QueryProblem, SearchRequest, parse_request
 from webapp.export import MAX_ROWS, to_csv
 from webapp.profiles import profile_routes
+from webapp.research import research_routes
 from webapp.settings import Settings
 from webapp.views import report_json, report_page, search_json, search_page
 
@@ -199,6 +200,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/reports/{report_id}", api_report),
         Route("/healthz", healthz),
         *profile_routes(archive, templates),
+        *research_routes(archive, html),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(

@@ -110,6 +110,8 @@ class SearchPage:
     api_url: str = ""
     csv_url: str = ""
     notices: tuple[str, ...] = ()
+    trends_url: str = "/trends"  # the research views of the same search
+    grid_url: str = "/grid"
 
     @property
     def first(self) -> int:
@@ -120,9 +122,14 @@ class SearchPage:
         return min(self.total, self.request.page * self.request.per_page)
 
 
-def search_page(req: SearchRequest, result: SearchResult | None, error: str = "") -> SearchPage:
+def search_page(
+    req: SearchRequest, result: SearchResult | None, error: str = "", path: str = "/"
+) -> SearchPage:
+    """The search page's context; `path` is the page its filter links stay on (the research
+    views reuse the sidebar)."""
     page = SearchPage(req, error=error, api_url=search_url(req, "/api/search", page=req.page),
-                      csv_url=search_url(req, "/api/search.csv"))
+                      csv_url=search_url(req, "/api/search.csv"),
+                      trends_url=search_url(req, "/trends"), grid_url=search_url(req, "/grid"))
     page.sorts = [
         Link(label, search_url(req, sort=key), req.effective_sort == key, key)
         for key, label in SORTS.items()
@@ -147,7 +154,8 @@ def search_page(req: SearchRequest, result: SearchResult | None, error: str = ""
     for facet in FACETS:
         values = [
             FacetValueView(
-                v.value, v.label, v.count, v.selected, toggle_url(req, facet.name, v.value)
+                v.value, v.label, v.count, v.selected,
+                toggle_url(req, facet.name, v.value, path),
             )
             for v in result.facets.get(facet.name, [])
         ]
@@ -156,7 +164,7 @@ def search_page(req: SearchRequest, result: SearchResult | None, error: str = ""
             Link(f"{facet.label}: {v.label}", v.toggle_url) for v in values if v.selected
         )
     if req.filters:
-        page.clear_url = clear_filters_url(req)
+        page.clear_url = clear_filters_url(req, path)
     if req.page > 1:
         page.prev_url = search_url(req, page=min(req.page - 1, result.pages))
     if req.page < result.pages:

@@ -47,6 +47,7 @@ __all__ = [
     "ReportTags",
     "SearchRequest",
     "SearchResult",
+    "Selection",
 ]
 
 
@@ -87,6 +88,29 @@ class SearchResult:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.request.per_page))
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What a request selects, as document numbers into the build's facet columns.
+
+    `docs` match the words and the filters, `base` the filters alone (a denominator).
+    `codes[facet][doc]` is the index into `vocab[facet]` of the document's value ("" included);
+    `reports[doc]` is a number unique to the document's report.
+    """
+
+    docs: np.ndarray
+    base: np.ndarray
+    codes: Mapping[str, np.ndarray]
+    vocab: Mapping[str, list[str]]
+    reports: np.ndarray
+
+    def code(self, facet: str, value: str) -> int:
+        """The code of `value` in `facet` (-1 when no document has it)."""
+        try:
+            return self.vocab[facet].index(value)
+        except ValueError:
+            return -1
 
 
 class _Parser(qparser.QueryParser):  # type: ignore[misc]
@@ -350,30 +374,7 @@ class Archive:
         cols = gen.columns
         searcher = gen.searcher
         selected, absent = self._filter_codes(cols, req.filters)
-        q: query.Query | None = None
-        scores: np.ndarray | None = None
-        if req.q:
-            q = self.parse_query(req.q)
-            self._check_expansion(q, searcher.reader())
-            fast = gen.terms.evaluate(q) if self.vectorised else None
-            if fast is not None:
-                matched, scores = fast
-                if not cols.all_live:
-                    alive = cols.live[matched]
-                    matched, scores = matched[alive], scores[alive]
-            elif self.vectorised:
-                # One pass of Whoosh's matchers collects every match with its score.
-                every = searcher.search(q, limit=None).top_n
-                matched = np.fromiter((d for _, d in every), dtype=np.int64, count=len(every))
-                scores = np.fromiter((sc for sc, _ in every), dtype=np.float64, count=len(every))
-                order = np.argsort(matched, kind="stable")
-                matched, scores = matched[order], scores[order]
-            else:
-                matched = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
-                matched.sort()
-        else:
-            matched = np.flatnonzero(cols.live)
-
+        q, matched, scores = self._match(gen, req.q)
         masks = {
             name: np.isin(cols.codes[name][matched], codes) for name, codes in selected.items()
         }
@@ -409,6 +410,55 @@ class Archive:
             snippet = self.snippet(section.text, terms) if snippets else ""
             hits.append(Hit(section, snippet, score))
         return SearchResult(req, len(docs), hits, facets, terms, tuple(notices))
+
+    def _match(
+        self, gen: _Generation, text: str
+    ) -> tuple[query.Query | None, np.ndarray, np.ndarray | None]:
+        """The parsed query, the live documents it matches (ascending) and their scores
+        (None when there are no words, or Whoosh's plain path finds the documents)."""
+        cols = gen.columns
+        searcher = gen.searcher
+        if not text:
+            return None, np.flatnonzero(cols.live), None
+        q = self.parse_query(text)
+        self._check_expansion(q, searcher.reader())
+        scores: np.ndarray | None = None
+        fast = gen.terms.evaluate(q) if self.vectorised else None
+        if fast is not None:
+            matched, scores = fast
+            if not cols.all_live:
+                alive = cols.live[matched]
+                matched, scores = matched[alive], scores[alive]
+        elif self.vectorised:
+            # One pass of Whoosh's matchers collects every match with its score.
+            every = searcher.search(q, limit=None).top_n
+            matched = np.fromiter((d for _, d in every), dtype=np.int64, count=len(every))
+            scores = np.fromiter((sc for sc, _ in every), dtype=np.float64, count=len(every))
+            order = np.argsort(matched, kind="stable")
+            matched, scores = matched[order], scores[order]
+        else:
+            matched = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+            matched.sort()
+        return q, matched, scores
+
+    def select(self, req: SearchRequest) -> Selection:
+        """The documents a request selects, as arrays over the build's int-coded facet
+        columns: for views that aggregate matches (`indexer.search.research`) rather than
+        list them. Raises `QueryProblem` as `search` does."""
+        with self._using() as gen, self._lock:
+            cols = gen.columns
+            selected, _ = self._filter_codes(cols, req.filters)
+
+            def filtered(docs: np.ndarray) -> np.ndarray:
+                keep = np.ones(len(docs), dtype=bool)
+                for name, codes in selected.items():
+                    keep &= np.isin(cols.codes[name][docs], codes)
+                out: np.ndarray = docs[keep]
+                return out
+
+            base = filtered(np.flatnonzero(cols.live))
+            docs = filtered(self._match(gen, req.q)[1]) if req.q else base
+            return Selection(docs, base, cols.codes, cols.vocab, cols.chron)
 
     @staticmethod
     def _chronological(cols: _Columns, docs: np.ndarray, newest: bool) -> np.ndarray:
