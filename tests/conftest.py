@@ -30,6 +30,14 @@ def expected() -> list[dict[str, Any]]:
     return data
 
 
+def built_index(factory: pytest.TempPathFactory, name: str, paths: list[Path]) -> Path:
+    """An index of `paths` built by the real indexer in a fresh temporary folder."""
+    index_dir = factory.mktemp(name) / "ix"
+    result = build(paths, index_dir)
+    assert not result.failures, [(f.source, f.error) for f in result.failures]
+    return index_dir
+
+
 @pytest.fixture(scope="session")
 def archive_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed report and the crafted fixtures, built by the real indexer."""
@@ -51,11 +59,8 @@ def research_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed, the crafted fixtures, the format samples (2021/22, 2023–25, national and
     State of Policing reports) and four forces' 2016 and 2021/22 reports for the research views
     (areas for improvement about domestic abuse in 2016, their 2021/22 grades)."""
-    index_dir = tmp_path_factory.mktemp("research") / "ix"
     samples = [FIXTURES / "formats" / name for name in RESEARCH_SAMPLES]
-    result = build([SEED, FIXTURE_CORPUS, *samples, RESEARCH], index_dir)
-    assert not result.failures, [(f.source, f.error) for f in result.failures]
-    return index_dir
+    return built_index(tmp_path_factory, "research", [SEED, FIXTURE_CORPUS, *samples, RESEARCH])
 
 
 @pytest.fixture(scope="session")
@@ -149,11 +154,8 @@ def seed_server(seed_index: Path) -> Iterator[Server]:
 def profile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixtures plus Kent in five cycles (tests/fixtures/profile/ and the 2018/19 report),
     for the force profile: 2016, 2017, 2018/19, then 2021/22 and 2023–25 after the break."""
-    index_dir = tmp_path_factory.mktemp("profile") / "ix"
     paths = [SEED, FIXTURE_CORPUS, FIXTURES / "formats" / "kent-2018-19.txt", FIXTURES / "profile"]
-    result = build(paths, index_dir)
-    assert not result.failures, [(f.source, f.error) for f in result.failures]
-    return index_dir
+    return built_index(tmp_path_factory, "profile", paths)
 
 
 @pytest.fixture(scope="session")
