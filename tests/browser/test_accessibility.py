@@ -17,6 +17,8 @@ PAGES = {
     "bad query": '/?q=%22unbalanced',
     "report": "/reports/metropolitan-2016-efficiency?q=demand",
     "not found": "/reports/no-such-report",
+    "trends": "/trends?q=demand",
+    "grid": "/grid?q=demand&show=theme%3AUse+of+resources",
 }
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
