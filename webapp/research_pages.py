@@ -12,7 +12,7 @@ import io
 import math
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from indexer.model import PEEL_ASSESSMENT
 from indexer.search.request import SearchRequest
@@ -350,19 +350,42 @@ def grade_text(cell: GridCell) -> str:
     return " / ".join(cell.grades)
 
 
-def _cell_view(grid: Grid, force: str, cell: GridCell, break_before: bool) -> CellView:
-    subject = grid.subject
-    narrowing = {"force": force, "cycle": cell.cycle, subject.kind: subject.value,
-                 "kind": "question" if subject.kind == "theme" else "summary"}  # fmt: skip
-    grade_url = narrowed_url(SearchRequest(), "/", **narrowing)
-    matches_url = narrowed_url(grid.request, "/", force=force, cycle=cell.cycle)
+class _CellLinks:
+    """The two links of every cell, built from query strings encoded once per grid (a grid
+    of 43 forces × 7 cycles has hundreds of cells)."""
+
+    def __init__(self, grid: Grid) -> None:
+        subject = grid.subject
+        kind = "question" if subject.kind == "theme" else "summary"
+        self.grade_tail = urlencode([(subject.kind, subject.value), ("kind", kind)])
+        req = grid.request
+        kept = {k: v for k, v in req.filters.items() if k not in ("force", "cycle")}
+        self.matches_head = urlencode(SearchRequest(q=req.q, filters=kept).params())
+        self.names: dict[str, str] = {}
+
+    def _q(self, value: str) -> str:
+        if value not in self.names:
+            self.names[value] = quote_plus(value)
+        return self.names[value]
+
+    def grade(self, force: str, cycle: str) -> str:
+        return f"/?force={self._q(force)}&cycle={self._q(cycle)}&{self.grade_tail}"
+
+    def matches(self, force: str, cycle: str) -> str:
+        head = f"{self.matches_head}&" if self.matches_head else ""
+        return f"/?{head}force={self._q(force)}&cycle={self._q(cycle)}"
+
+
+def _cell_view(grid: Grid, links: _CellLinks, force: str, cell: GridCell,
+               break_before: bool) -> CellView:  # fmt: skip
+    grade_url = links.grade(force, cell.cycle) if cell.grades else ""
+    matches_url = links.matches(force, cell.cycle) if grid.counting and cell.matches else ""
     text = grade_text(cell)
     css = grade_class(cell.grades[0]) if len(cell.grades) == 1 else (
         "mixed" if cell.grades else "none")  # fmt: skip
-    sources = "; ".join(cell.sources)
     title = f"{force}, {cell.cycle}: {text or 'no grade in the archive'}"
-    if sources:
-        title += f" (from {sources})"
+    if cell.sources:
+        title += f" (from {'; '.join(cell.sources)})"
     if grid.counting:
         title += f"; {cell.matches} matching passage{'s' if cell.matches != 1 else ''}"
     return CellView(cell, text, css, grade_url, matches_url, break_before, title)
@@ -382,11 +405,13 @@ def grid_page(req: SearchRequest, sidebar: SearchPage, grid: Grid | None,
     page.only_url = _grid_url(req, "/grid", _grid_params(grid, True))
     page.all_url = _grid_url(req, "/grid", _grid_params(grid, False))
     before = {b.before for b in grid.breaks}
+    links = _CellLinks(grid)
     page.columns = [(c, c in before) for c in grid.cycles]
     page.regions = [
         RegionView(region.region, tuple(
             RowView(row.force, row.short, row.slug, row.matches, tuple(
-                _cell_view(grid, row.force, cell, cell.cycle in before) for cell in row.cells
+                _cell_view(grid, links, row.force, cell, cell.cycle in before)
+                for cell in row.cells
             ))
             for row in region.rows
         ))
@@ -429,9 +454,8 @@ def grid_json(page: GridPage) -> dict[str, Any]:
                         "grades": list(c.cell.grades),
                         "sources": list(c.cell.sources),
                         "matches": c.cell.matches if grid.counting else None,
-                        "grade_url": c.grade_url if c.cell.grades else None,
-                        "matches_url": c.matches_url if grid.counting and c.cell.matches
-                        else None,
+                        "grade_url": c.grade_url or None,
+                        "matches_url": c.matches_url or None,
                     }
                     for c in row.cells
                 ],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ from indexer.store import (
 )
 
 MAX_EXPANSION = 256  # terms one wildcard may expand to
+RECENT_MATCHES = 8  # match sets kept per build
 WARM_QUERY = '"police force" OR force OR police'  # words any inspection report has
 DEFAULT_BUILD_HINT = "peel-index build corpus/ --index-dir DIR"
 
@@ -159,6 +161,9 @@ class _Generation:
         self.columns = self._load_columns()
         self.terms = TermIndex(self.searcher, tuple(TEXT_FIELDS))
         self.users = 0  # requests using this build now
+        # The last few queries' match sets (read-only arrays): a research view asks for the
+        # same words' matches twice (its data and its sidebar), and paging asks again.
+        self.recent: OrderedDict[str, tuple[Any, np.ndarray, np.ndarray | None]] = OrderedDict()
 
     def _load_columns(self) -> _Columns:
         reader = self.searcher.reader()
@@ -420,6 +425,9 @@ class Archive:
         searcher = gen.searcher
         if not text:
             return None, np.flatnonzero(cols.live), None
+        if (hit := gen.recent.get(text)) is not None:
+            gen.recent.move_to_end(text)
+            return hit
         q = self.parse_query(text)
         self._check_expansion(q, searcher.reader())
         scores: np.ndarray | None = None
@@ -439,6 +447,12 @@ class Archive:
         else:
             matched = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
             matched.sort()
+        for array in (matched, scores):
+            if array is not None:
+                array.flags.writeable = False
+        gen.recent[text] = (q, matched, scores)
+        if len(gen.recent) > RECENT_MATCHES:
+            gen.recent.popitem(last=False)
         return q, matched, scores
 
     def select(self, req: SearchRequest) -> Selection:

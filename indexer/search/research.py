@@ -144,8 +144,10 @@ def _distinct_per(group: np.ndarray, key: np.ndarray, groups: int) -> np.ndarray
     """How many distinct `key` values each `group` code has."""
     if not len(group):
         return np.zeros(groups, dtype=np.int64)
-    pairs = np.unique(np.stack([group.astype(np.int64), key.astype(np.int64)]), axis=1)
-    return np.bincount(pairs[0], minlength=groups)
+    width = int(key.max()) + 1
+    seen = np.zeros(groups * width, dtype=bool)  # one flag per (group, key) pair
+    seen[group.astype(np.int64) * width + key] = True
+    return seen.reshape(groups, width).sum(axis=1)
 
 
 def trends(archive: Archive, req: SearchRequest) -> Trend:
@@ -352,11 +354,12 @@ def grid(archive: Archive, req: SearchRequest, options: GridOptions = GridOption
 
     counts: dict[tuple[str, str], int] = {}
     if matched is not None:
-        m = matched.docs
-        for f, c in zip(matched.codes["force"][m].tolist(), matched.codes["cycle"][m].tolist(),
-                        strict=True):  # fmt: skip
-            key = (matched.vocab["force"][f], matched.vocab["cycle"][c])
-            counts[key] = counts.get(key, 0) + 1
+        fv, cv = matched.vocab["force"], matched.vocab["cycle"]
+        pairs = matched.codes["force"][matched.docs].astype(np.int64) * len(cv)
+        pairs += matched.codes["cycle"][matched.docs]
+        found = np.bincount(pairs, minlength=len(fv) * len(cv))
+        for i in np.flatnonzero(found).tolist():
+            counts[(fv[i // len(cv)], cv[i % len(cv)])] = int(found[i])
 
     peel_cycles = {vocab["cycle"][c] for c in set(codes["cycle"][base].tolist())}
     cycles = _cycle_order(c for c in peel_cycles if _is_cycle(c))

@@ -23,6 +23,8 @@ PAGES = {
     "force list": "/forces",
     "coverage": "/about",
     "report with a citation open": "/reports/kent-2017-effectiveness#q2",
+    "trends": "/trends?q=demand",
+    "grid": "/grid?q=demand&show=theme%3AUse+of+resources",
 }
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
