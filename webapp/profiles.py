@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,6 +32,7 @@ from webapp.export import _cell
 from webapp.urls import section_url
 from webapp.views import GRADE_CLASSES
 
+PROFILE_CACHE = 8  # force profiles kept per process
 SLUG_RE = re.compile(r"^[A-Za-z0-9-]{1,80}$")
 JUDGMENT_COLUMNS = (
     "force", "cycle", "scale", "group", "row", "level", "label", "pillar", "question_number",
@@ -156,7 +158,10 @@ def judgments_csv(p: ForceProfile) -> str:
 def profile_routes(archive: Archive, templates: Jinja2Templates) -> list[Route]:
     """The routes of /forces, /forces/{slug}, /about and their JSON and CSV twins; also makes
     `force_url`, `grade_class` and `coverage_summary` available to every template."""
+    # A build never changes once served, so its coverage and its last few profiles are kept
+    # until the next build is swapped in (a profile reads every section of a force).
     cache: dict[str, Coverage] = {}
+    profiles: OrderedDict[tuple[str, str], ForceProfile] = OrderedDict()
 
     def current_coverage() -> Coverage:
         build_id = str(archive.manifest.get("build_id"))
@@ -164,6 +169,17 @@ def profile_routes(archive: Archive, templates: Jinja2Templates) -> list[Route]:
             cache.clear()
             cache[build_id] = coverage(archive)
         return cache[build_id]
+
+    def profile_of(force: Force) -> ForceProfile:
+        key = (str(archive.manifest.get("build_id")), force.slug)
+        if key in profiles:
+            profiles.move_to_end(key)
+            return profiles[key]
+        profile = force_profile(archive, force)
+        profiles[key] = profile
+        while len(profiles) > PROFILE_CACHE:
+            profiles.popitem(last=False)
+        return profile
 
     templates.env.globals["force_url"] = force_url
     templates.env.globals["grade_class"] = grade_class
@@ -216,7 +232,7 @@ def profile_routes(archive: Archive, templates: Jinja2Templates) -> list[Route]:
             }, status_code=404)
         if moved := canonical(request, force, slug, "/forces/{slug}"):
             return moved
-        profile = force_profile(archive, force)
+        profile = profile_of(force)
         return html(request, "force.html", {"p": profile, "links": profile_json(profile)["links"]})
 
     async def profile_api(request: Request) -> Response:
@@ -224,14 +240,14 @@ def profile_routes(archive: Archive, templates: Jinja2Templates) -> list[Route]:
         assert force is not None
         if moved := canonical(request, force, slug, "/api/forces/{slug}"):
             return moved
-        return JSONResponse(profile_json(force_profile(archive, force)))
+        return JSONResponse(profile_json(profile_of(force)))
 
     async def profile_csv(request: Request) -> Response:
         force, slug = lookup(request)
         assert force is not None
         if moved := canonical(request, force, slug, "/api/forces/{slug}.csv"):
             return moved
-        body = judgments_csv(force_profile(archive, force))
+        body = judgments_csv(profile_of(force))
         return Response(body, media_type="text/csv; charset=utf-8", headers={
             "content-disposition": f'attachment; filename="{force.slug}-judgments.csv"',
         })
