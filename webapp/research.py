@@ -21,14 +21,8 @@ from starlette.routing import Route
 from indexer.search.engine import Archive
 from indexer.search.request import QueryProblem, SearchRequest, parse_request
 from indexer.search.research import grid, parse_grid_options, trends
-from webapp.research_pages import (
-    grid_csv,
-    grid_json,
-    grid_page,
-    trend_csv,
-    trend_json,
-    trend_page,
-)
+from webapp.grid_page import grid_csv, grid_json, grid_page
+from webapp.research_pages import trend_csv, trend_json, trend_page
 from webapp.views import search_page
 
 Html = Callable[[Request, str, dict[str, Any], int], Response]
