@@ -128,6 +128,9 @@ class Section:
     updated: dt.date | None
     url: str = ""
     grade_source: str = ""  # one of GRADE_SOURCES, "" when there is no grade
+    # The stable subject of the section's question or area across cycles (`indexer.themes`);
+    # "" for pillar summaries and sections outside any question.
+    theme: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (the date as an ISO string)."""

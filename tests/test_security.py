@@ -105,6 +105,8 @@ HOSTILE_PAGES = [
     _page(f"/reports/{REPORT_ID}", q=MARKER),
     _page(f"/reports/{REPORT_ID}", q="window"),
     _page(f"/reports/{REPORT_ID}", q="script"),
+    # the force profile: report titles, question wordings, findings, citations' sources
+    "/forces/cleveland",
 ]
 ECHO_PAGES = [
     # error messages and notices that repeat what the request said
@@ -145,7 +147,11 @@ def test_report_page_shows_hostile_metadata_literally(client: httpx.Client) -> N
     text = "".join(assert_inert(client.get(f"/reports/{REPORT_ID}").text).text)
     assert 'Cleveland <script>window.__pwned="title"</script>' in text  # sidecar title
     assert "javascript:window.__pwned='url'" in text  # sidecar URL, as text, never a link
-    assert "onerror=window.__pwned='file'>.txt" in text  # the file name
+    # No file name or server path on the page (issue 9): the source address stands instead,
+    # derived from the URL patterns since the sidecar's is not a web address.
+    assert "onerror=window.__pwned='file'" not in text
+    assert "https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/peel-2016/cleveland/" \
+        "legitimacy/" in text
     assert HOSTILE_QUESTION in text
 
 

@@ -27,7 +27,9 @@ from starlette.templating import Jinja2Templates
 from indexer.search.engine import Archive, IndexReadError, SearchTooBroad
 from indexer.search.request import QueryProblem, SearchRequest, parse_request
 from webapp.export import MAX_ROWS, to_csv
+from webapp.profiles import profile_routes
 from webapp.redirects import RelativeRedirects
+from webapp.research import research_routes
 from webapp.settings import Settings
 from webapp.views import report_json, report_page, search_json, search_page
 from webapp.workpool import RETRY_AFTER_SECONDS, Busy, WorkPool
@@ -159,7 +161,7 @@ def create_app(settings: Settings) -> Starlette:
                 error = f"The search words could not be highlighted: {exc}"
         highlighted = [archive.highlight_all(s.text, terms) for s in sections]
         flags = [bool(terms) and "<mark>" in h for h in highlighted]
-        return report_page(sections, highlighted, q, flags, error), error
+        return report_page(sections, highlighted, q, flags, error, str(request.base_url)), error
 
     async def report_off_loop(request: Request) -> Any:
         try:
@@ -227,6 +229,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/reports/{report_id}", report),
         Route("/api/reports/{report_id}", api_report),
         Route("/healthz", healthz),
+        *profile_routes(archive, templates),
+        *research_routes(archive, html),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     @contextlib.asynccontextmanager

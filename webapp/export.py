@@ -16,15 +16,19 @@ from webapp.urls import section_url
 MAX_ROWS = 10_000
 COLUMNS = (
     "section_id", "report_id", "report_title", "report_type", "force", "region", "cycle",
-    "year", "pillar", "question_number", "question", "grade", "grade_note", "kind", "heading",
-    "updated", "url", "text",
+    "year", "pillar", "question_number", "question", "theme", "grade", "grade_note", "kind",
+    "heading", "updated", "url", "text",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: object) -> str:
+def safe_cell(value: object) -> str:
+    """A cell as text, with a formula's start defused."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+_cell = safe_cell  # the name the tests and older callers use
 
 
 def to_csv(sections: Iterable[Section], q: str = "") -> str:
@@ -36,5 +40,5 @@ def to_csv(sections: Iterable[Section], q: str = "") -> str:
             **s.to_dict(),
             "url": section_url(s.report_id, s.anchor, q),
         }
-        writer.writerow([_cell(row.get(c)) for c in COLUMNS])
+        writer.writerow([safe_cell(row.get(c)) for c in COLUMNS])
     return out.getvalue()

@@ -50,6 +50,15 @@ def clear_filters_url(req: SearchRequest, path: str = "/") -> str:
     return _with(path, SearchRequest(q=req.q, sort=req.sort, per_page=req.per_page).params())
 
 
+def narrowed_url(req: SearchRequest, path: str = "/", **values: str) -> str:
+    """The request's words and filters with each named facet set to one value (replacing any
+    values it had), on page 1: e.g. the search behind one cell of the grade grid."""
+    filters = {k: tuple(v) for k, v in req.filters.items()}
+    for name, value in values.items():
+        filters[name] = (value,)
+    return _with(path, SearchRequest(q=req.q, filters=filters).params())
+
+
 def section_url(report_id: str, anchor: str, q: str = "") -> str:
     """A section inside its report page, with the query's hits highlighted there."""
     base = f"/reports/{quote(report_id, safe='')}"

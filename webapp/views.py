@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from indexer.model import KIND_LABELS, Section
 from indexer.schema import FACETS, SORTS
+from indexer.search.citation import Citation, cite, csl, source_url
 from indexer.search.engine import SearchResult
 from indexer.search.request import SearchRequest
 from webapp.urls import clear_filters_url, search_url, section_url, toggle_url
@@ -109,6 +110,8 @@ class SearchPage:
     api_url: str = ""
     csv_url: str = ""
     notices: tuple[str, ...] = ()
+    trends_url: str = "/trends"  # the research views of the same search
+    grid_url: str = "/grid"
 
     @property
     def first(self) -> int:
@@ -119,9 +122,14 @@ class SearchPage:
         return min(self.total, self.request.page * self.request.per_page)
 
 
-def search_page(req: SearchRequest, result: SearchResult | None, error: str = "") -> SearchPage:
+def search_page(
+    req: SearchRequest, result: SearchResult | None, error: str = "", path: str = "/"
+) -> SearchPage:
+    """The search page's context; `path` is the page its filter links stay on (the research
+    views reuse the sidebar)."""
     page = SearchPage(req, error=error, api_url=search_url(req, "/api/search", page=req.page),
-                      csv_url=search_url(req, "/api/search.csv"))
+                      csv_url=search_url(req, "/api/search.csv"),
+                      trends_url=search_url(req, "/trends"), grid_url=search_url(req, "/grid"))
     page.sorts = [
         Link(label, search_url(req, sort=key), req.effective_sort == key, key)
         for key, label in SORTS.items()
@@ -146,7 +154,8 @@ def search_page(req: SearchRequest, result: SearchResult | None, error: str = ""
     for facet in FACETS:
         values = [
             FacetValueView(
-                v.value, v.label, v.count, v.selected, toggle_url(req, facet.name, v.value)
+                v.value, v.label, v.count, v.selected,
+                toggle_url(req, facet.name, v.value, path),
             )
             for v in result.facets.get(facet.name, [])
         ]
@@ -155,7 +164,7 @@ def search_page(req: SearchRequest, result: SearchResult | None, error: str = ""
             Link(f"{facet.label}: {v.label}", v.toggle_url) for v in values if v.selected
         )
     if req.filters:
-        page.clear_url = clear_filters_url(req)
+        page.clear_url = clear_filters_url(req, path)
     if req.page > 1:
         page.prev_url = search_url(req, page=min(req.page - 1, result.pages))
     if req.page < result.pages:
@@ -207,6 +216,7 @@ def search_json(page: SearchPage) -> dict[str, Any]:
                 "url": r.url,
                 "report_title": r.section.report_title,
                 "region": r.section.region,
+                "theme": r.section.theme,
                 "updated": r.section.updated.isoformat() if r.section.updated else None,
             }
             for r in page.results
@@ -230,6 +240,7 @@ class SectionView:
     grade_class: str
     hit: bool
     question_label: str = ""
+    citation: Citation | None = None
 
 
 @dataclass(slots=True)
@@ -243,6 +254,8 @@ class ReportPage:
     back_url: str = ""
     json_url: str = ""
     error: str = ""
+    source_url: str = ""  # the report's address on the inspectorate's site
+    source_url_derived: bool = False  # built from the site's URL patterns, not recorded
 
 
 def report_page(
@@ -251,8 +264,11 @@ def report_page(
     q: str,
     hit_flags: list[bool],
     error: str = "",
+    base_url: str = "",
 ) -> ReportPage:
+    """`base_url` (the site's scheme and host) makes each section's permalink absolute."""
     first = sections[0]
+    base = base_url.rstrip("/")
     views = [
         SectionView(
             s,
@@ -261,10 +277,12 @@ def report_page(
             GRADE_CLASSES.get(s.grade, "none"),
             hit,
             question_label(s),
+            cite(s, base + section_url(s.report_id, s.anchor)),
         )
         for s, html, hit in zip(sections, highlighted, hit_flags, strict=True)
     ]
     back = search_url(SearchRequest(q=q)) if q else ""
+    url, derived = source_url(first)
     return ReportPage(
         first.report_id,
         first.report_title,
@@ -275,7 +293,20 @@ def report_page(
         back,
         f"/api/reports/{first.report_id}",
         error,
+        url,
+        derived,
     )
+
+
+def _public(section: Section) -> dict[str, Any]:
+    """A section's fields for the API: `source` is the file's name, never a server path."""
+    data = section.to_dict()
+    data["source"] = file_name(section.source)
+    return data
+
+
+def file_name(source: str) -> str:
+    return source.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def report_json(page: ReportPage) -> dict[str, Any]:
@@ -292,7 +323,16 @@ def report_json(page: ReportPage) -> dict[str, Any]:
         "year": s.year,
         "pillar": s.pillar,
         "updated": s.updated.isoformat() if s.updated else None,
-        "source": s.source,
+        "source": file_name(s.source),
         "url": s.url,
-        "sections": [v.section.to_dict() for v in page.sections],
+        "source_url": page.source_url,
+        "source_url_derived": page.source_url_derived,
+        "sections": [
+            {
+                **_public(v.section),
+                **({"citation": v.citation.to_dict(), "csl": csl(v.citation)}
+                   if v.citation else {}),
+            }
+            for v in page.sections
+        ],
     }

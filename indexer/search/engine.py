@@ -15,6 +15,7 @@ import contextlib
 import functools
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ from indexer.store import (
 
 LOG = logging.getLogger("indexer.search")
 READER_CACHE_BYTES = 32 * 1024 * 1024  # postings cached per searcher in the pool
+RECENT_MATCHES = 8  # match sets kept per build
 WARM_QUERY = '"police force" OR force OR police'  # words any inspection report has
 DEFAULT_BUILD_HINT = "peel-index build corpus/ --index-dir DIR"
 
@@ -51,9 +53,11 @@ __all__ = [
     "IndexReadError",
     "IndexUnavailable",
     "QueryProblem",
+    "ReportTags",
     "SearchRequest",
     "SearchResult",
     "SearchTooBroad",
+    "Selection",
 ]
 
 
@@ -80,6 +84,16 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportTags:
+    """One report of the build in service: its section count and its first section's facet
+    values (cycle, force and report type are the same for every section of a report)."""
+
+    report_id: str
+    sections: int
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResult:
     request: SearchRequest
     total: int
@@ -91,6 +105,29 @@ class SearchResult:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.request.per_page))
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What a request selects, as document numbers into the build's facet columns.
+
+    `docs` match the words and the filters, `base` the filters alone (a denominator).
+    `codes[facet][doc]` is the index into `vocab[facet]` of the document's value ("" included);
+    `reports[doc]` is a number unique to the document's report.
+    """
+
+    docs: np.ndarray
+    base: np.ndarray
+    codes: Mapping[str, np.ndarray]
+    vocab: Mapping[str, list[str]]
+    reports: np.ndarray
+
+    def code(self, facet: str, value: str) -> int:
+        """The code of `value` in `facet` (-1 when no document has it)."""
+        try:
+            return self.vocab[facet].index(value)
+        except ValueError:
+            return -1
 
 
 class _Parser(qparser.QueryParser):  # type: ignore[misc]
@@ -154,6 +191,10 @@ class _Generation:
         with self.reader() as first:
             self.columns = self._load_columns(first.searcher)
         self.users = 0  # requests using this build now
+        # The last few queries' match sets (read-only arrays): a research view asks for the
+        # same words' matches twice (its data and its sidebar), and paging asks again.
+        self.recent: OrderedDict[str, tuple[Any, np.ndarray, np.ndarray | None]] = OrderedDict()
+        self.recent_lock = threading.Lock()  # searches run in several threads
 
     @property
     def searcher(self) -> Any:
@@ -437,32 +478,7 @@ class Archive:
         cols = gen.columns
         searcher = rd.searcher
         selected, absent = self._filter_codes(cols, req.filters)
-        q: query.Query | None = None
-        scores: np.ndarray | None = None
-        if req.q:
-            q = self.parse_query(req.q)
-            deadline.check()
-            self._check_expansion(q, searcher.reader(), deadline)
-            deadline.check()
-            fast = rd.terms.evaluate(q) if self.vectorised else None
-            if fast is not None:
-                matched, scores = fast
-                if not cols.all_live:
-                    alive = cols.live[matched]
-                    matched, scores = matched[alive], scores[alive]
-            elif self.vectorised:
-                # One pass of Whoosh's matchers collects every match with its score.
-                every = _collect(searcher, q, None, deadline).top_n
-                matched = np.fromiter((d for _, d in every), dtype=np.int64, count=len(every))
-                scores = np.fromiter((sc for sc, _ in every), dtype=np.float64, count=len(every))
-                order = np.argsort(matched, kind="stable")
-                matched, scores = matched[order], scores[order]
-            else:
-                matched = np.fromiter(_checked(searcher.docs_for_query(q), deadline),
-                                      dtype=np.int64)
-                matched.sort()
-        else:
-            matched = np.flatnonzero(cols.live)
+        q, matched, scores = self._match(gen, rd, req.q, deadline)
         deadline.check()
 
         masks = {
@@ -501,6 +517,74 @@ class Archive:
             snippet = self.snippet(section.text, terms) if snippets else ""
             hits.append(Hit(section, snippet, score))
         return SearchResult(req, len(docs), hits, facets, terms, tuple(notices))
+
+    def _match(
+        self, gen: _Generation, rd: _Reader, text: str, deadline: Deadline
+    ) -> tuple[query.Query | None, np.ndarray, np.ndarray | None]:
+        """The parsed query, the live documents it matches (ascending) and their scores
+        (None when there are no words, or Whoosh's plain path finds the documents).
+
+        The last few match sets of a build are kept: a research view asks for the same words'
+        matches twice (its data and its sidebar), and paging asks again."""
+        cols = gen.columns
+        if not text:
+            return None, np.flatnonzero(cols.live), None
+        with gen.recent_lock:
+            hit = gen.recent.get(text)
+            if hit is not None:
+                gen.recent.move_to_end(text)
+        if hit is not None:
+            return hit
+        searcher = rd.searcher
+        q = self.parse_query(text)
+        deadline.check()
+        self._check_expansion(q, searcher.reader(), deadline)
+        deadline.check()
+        scores: np.ndarray | None = None
+        fast = rd.terms.evaluate(q) if self.vectorised else None
+        if fast is not None:
+            matched, scores = fast
+            if not cols.all_live:
+                alive = cols.live[matched]
+                matched, scores = matched[alive], scores[alive]
+        elif self.vectorised:
+            # One pass of Whoosh's matchers collects every match with its score.
+            every = _collect(searcher, q, None, deadline).top_n
+            matched = np.fromiter((d for _, d in every), dtype=np.int64, count=len(every))
+            scores = np.fromiter((sc for sc, _ in every), dtype=np.float64, count=len(every))
+            order = np.argsort(matched, kind="stable")
+            matched, scores = matched[order], scores[order]
+        else:
+            matched = np.fromiter(_checked(searcher.docs_for_query(q), deadline), dtype=np.int64)
+            matched.sort()
+        for array in (matched, scores):
+            if array is not None:
+                array.flags.writeable = False
+        with gen.recent_lock:
+            gen.recent[text] = (q, matched, scores)
+            if len(gen.recent) > RECENT_MATCHES:
+                gen.recent.popitem(last=False)
+        return q, matched, scores
+
+    def select(self, req: SearchRequest) -> Selection:
+        """The documents a request selects, as arrays over the build's int-coded facet
+        columns: for views that aggregate matches (`indexer.search.research`) rather than
+        list them. Raises `QueryProblem` as `search` does."""
+        deadline = self.deadline()
+        with self._using() as gen, gen.reader() as rd:
+            cols = gen.columns
+            selected, _ = self._filter_codes(cols, req.filters)
+
+            def filtered(docs: np.ndarray) -> np.ndarray:
+                keep = np.ones(len(docs), dtype=bool)
+                for name, codes in selected.items():
+                    keep &= np.isin(cols.codes[name][docs], codes)
+                out: np.ndarray = docs[keep]
+                return out
+
+            base = filtered(np.flatnonzero(cols.live))
+            docs = filtered(self._match(gen, rd, req.q, deadline)[1]) if req.q else base
+            return Selection(docs, base, cols.codes, cols.vocab, cols.chron)
 
     @staticmethod
     def _chronological(cols: _Columns, docs: np.ndarray, newest: bool) -> np.ndarray:
@@ -575,6 +659,20 @@ class Archive:
             return self._terms(parsed, rd.searcher.reader())
 
     # -- reports ----------------------------------------------------------------------------
+
+    def report_tags(self) -> list[ReportTags]:
+        """Every report in the build in service with its section count and facet values, read
+        from the cached columns (no stored fields are loaded), by report id."""
+        with self._using() as gen:
+            cols = gen.columns
+            return [
+                ReportTags(
+                    rid,
+                    len(docs),
+                    {f.name: cols.vocab[f.name][cols.codes[f.name][docs[0]]] for f in FACETS},
+                )
+                for rid, docs in sorted(cols.report_docs.items())
+            ]
 
     def report(self, report_id: str) -> list[Section] | None:
         """Every section of one report in reading order, or None if there is no such report."""

@@ -17,6 +17,14 @@ PAGES = {
     "bad query": '/?q=%22unbalanced',
     "report": "/reports/metropolitan-2016-efficiency?q=demand",
     "not found": "/reports/no-such-report",
+    "force profile": "/forces/kent",
+    "force profile, nothing held": "/forces/wiltshire",
+    "unknown force": "/forces/no-such-force",
+    "force list": "/forces",
+    "coverage": "/about",
+    "report with a citation open": "/reports/kent-2017-effectiveness#q2",
+    "trends": "/trends?q=demand",
+    "grid": "/grid?q=demand&show=theme%3AUse+of+resources",
 }
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
