@@ -203,8 +203,8 @@ def _columns(sections: list[Section]) -> list[Column]:
 
 def force_profile(archive: Archive, force: Force) -> ForceProfile:
     """Everything the archive holds for `force`, in date order."""
-    req = SearchRequest(filters={"force": (force.name,)}, per_page=MAX_SECTIONS, sort="oldest")
-    result = archive.search(req, snippets=False)
+    req = SearchRequest(filters={"force": (force.name,)}, sort="oldest")
+    result = archive.search(req, snippets=False, rows=MAX_SECTIONS)
     sections = [h.section for h in result.hits]
     peel = [s for s in sections if s.cycle]
     judgments = [j for s in peel if (j := judgment_of(s)) is not None]
