@@ -13,10 +13,13 @@ from indexer.forces import FORCES
 from indexer.model import GRADES, KIND_LABELS, KINDS, PILLARS, REPORT_TYPES
 
 # Bump when the fields or their analysis change: a server refuses an index of another version.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Full-text fields, searched by a plain query (with their boosts).
 TEXT_FIELDS: dict[str, float] = {"heading": 1.5, "text": 1.0}
+# The words of heading and text as written (not stemmed), for wildcards, fuzzy terms and
+# suggestions (version 5).
+WORDS_FIELD = "words"
 
 
 def _rank_in(order: tuple[str, ...]) -> Callable[[str], tuple[int, str]]:

@@ -10,6 +10,7 @@ highlighted.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import threading
 from collections.abc import Iterator, Mapping
@@ -21,8 +22,9 @@ import numpy as np
 from whoosh import qparser, query
 
 from indexer.model import Section
-from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS
-from indexer.search import highlight
+from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS, WORDS_FIELD
+from indexer.search import highlight, lang, suggest
+from indexer.search.fields import resolve
 from indexer.search.request import QueryProblem, SearchRequest
 from indexer.search.vectorised import TermIndex
 from indexer.store import (
@@ -72,6 +74,12 @@ class SearchResult:
     facets: dict[str, list[FacetCount]]
     terms: frozenset[str] = frozenset()
     notices: tuple[str, ...] = ()
+    # What the query language made of `request.q` (indexer.search.lang): its field terms as
+    # filters (values as stored), the glossary entries it used, and a corrected query when
+    # the words found little ("" when none is better).
+    query_filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    understood: lang.Understood = field(default_factory=lambda: lang.Understood(""))
+    suggestion: str = ""
 
     @property
     def pages(self) -> int:
@@ -79,12 +87,12 @@ class SearchResult:
 
 
 class _Parser(qparser.QueryParser):  # type: ignore[misc]
-    """Whoosh's multi-field parser (`MultifieldParser`), but a wildcard's letters are not
-    stemmed.
+    """Whoosh's multi-field parser (`MultifieldParser`), but wildcards and fuzzy terms match
+    the words as written.
 
-    Whoosh runs `ale*` through the stemmer ("ale" -> "al") and then matches every word
-    starting with "al". Index terms are stems, so the typed letters, in lower case, are the
-    right prefix.
+    Whoosh would run `communit*` through the stemmer and match stems ("commun", which is
+    also the stem of "communication"); here prefixes, wildcards and `word~` are matched in
+    the unstemmed `words` field (heading and text), in lower case.
     """
 
     def __init__(self, fieldboosts: dict[str, float], schema: Any) -> None:
@@ -93,8 +101,11 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
 
     def term_query(self, fieldname: str, text: str, termclass: Any, boost: float = 1.0,
                    tokenize: bool = True, removestops: bool = True) -> query.Query:
-        if termclass in (query.Prefix, query.Wildcard):
-            return termclass(fieldname, text.lower(), boost=boost)
+        if termclass in (query.Prefix, query.Wildcard, query.FuzzyTerm):
+            # The same query for each text field; normalising the OR keeps one of them.
+            # Scored (BM25 over the words matched), not Whoosh's constant score, which it
+            # gives only when a segment holds more than one matching word.
+            return termclass(WORDS_FIELD, text.lower(), constantscore=False)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
 
@@ -252,6 +263,13 @@ class Archive:
                 if gen is not self._gen:
                     self._close_idle()
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Any]:
+        """The Whoosh searcher of the build in service, held open (and the archive's lock
+        held) for the block: for the library's own modules (suggest, similar)."""
+        with self._using() as gen, self._lock:
+            yield gen.searcher
+
     @property
     def manifest(self) -> dict[str, Any]:
         return self._generation().opened.manifest
@@ -264,8 +282,10 @@ class Archive:
 
     # -- queries ----------------------------------------------------------------------------
 
-    def parse_query(self, q: str) -> query.Query:
-        """The engine query for the user's text (syntax already checked by `parse_request`).
+    def parse_query(self, q: str, literal: bool = False) -> query.Query:
+        """The engine query for the user's text (syntax already checked by `parse_request`),
+        read in the archive's query language (`indexer.search.lang`): field terms left out
+        (they are filters), signs and the glossary applied (not with `literal`).
 
         Parsing needs only the schema, which every build of this schema version shares, so it
         never touches the build in service.
@@ -275,7 +295,13 @@ class Archive:
         parser.remove_plugin_class(qparser.BoostPlugin)
         # "[a TO z]" would expand to every indexed word in between: brackets are plain text.
         parser.remove_plugin_class(qparser.RangePlugin)
-        parsed = parser.parse(q)
+        parser.add_plugin(qparser.FuzzyTermPlugin())
+        parsed = parser.parse(lang.understand(q, literal).text)
+        for leaf in parsed.leaves():
+            if isinstance(leaf, query.FuzzyTerm):
+                # The first letter must match: a fuzzy word is never expanded over the whole
+                # vocabulary.
+                leaf.prefixlength = max(1, leaf.prefixlength)
         if parsed is query.NullQuery or isinstance(parsed, type(query.NullQuery)):
             raise QueryProblem(
                 "The query has no words to search for (common words such as "
@@ -285,40 +311,62 @@ class Archive:
 
     def _check_expansion(self, q: query.Query, reader: Any) -> None:
         for sub in q.leaves():
-            if isinstance(sub, query.PatternQuery):
+            if isinstance(sub, query.ExpandingTerm):
                 for count, _ in enumerate(sub._btexts(reader), start=1):
                     if count > MAX_EXPANSION:
+                        how = ("make the word longer or allow fewer changes (word~ rather "
+                               "than word~2)" if isinstance(sub, query.FuzzyTerm)
+                               else "add letters before the wildcard")
                         raise QueryProblem(
                             f"{sub.text!r} matches more than {MAX_EXPANSION} different words; "
-                            "add letters before the wildcard."
+                            f"{how}."
                         )
 
     def _filter_codes(
-        self, cols: _Columns, filters: Mapping[str, tuple[str, ...]]
-    ) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
-        """Facet -> codes selected (values match case-insensitively), and selected values
-        that are valid but held by no section (they select nothing)."""
+        self, cols: _Columns, filters: Mapping[str, tuple[str, ...]],
+        query_filters: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> tuple[dict[str, np.ndarray], dict[str, list[str]], dict[str, dict[str, str]]]:
+        """Facet -> codes selected, selected values that are valid but held by no section
+        (they select nothing), and each value as given -> as stored. Values may be written
+        as the stored value in any case, a short name, slug or alias
+        (`indexer.search.fields`); the query's field terms add to the URL's filters."""
         out: dict[str, np.ndarray] = {}
         absent: dict[str, list[str]] = {}
+        stored: dict[str, dict[str, str]] = {}
+        given: dict[str, list[tuple[str, bool]]] = {}
         for name, values in filters.items():
+            given.setdefault(name, []).extend((v, False) for v in values)
+        for name, values in (query_filters or {}).items():
+            given.setdefault(name, []).extend((v, True) for v in values)
+        for name, pairs in given.items():
             facet = FACETS_BY_NAME[name]
-            known = {v.lower(): v for v in facet.known}
+            candidates = [*cols.vocab[name], *facet.known]
             codes = []
-            for value in values:
-                code = cols.lookup[name].get(value.lower())
+            for value, from_query in pairs:
+                canonical = resolve(name, value, candidates)
+                if canonical is None:
+                    raise QueryProblem(self._unknown_value(cols, name, value, from_query))
+                stored.setdefault(name, {})[value] = canonical
+                code = cols.lookup[name].get(canonical.lower())
                 if code is not None:
                     codes.append(code)
-                elif value.lower() in known:
-                    absent.setdefault(name, []).append(known[value.lower()])
-                else:
-                    raise QueryProblem(self._unknown_value(cols, name, value))
+                elif canonical not in absent.get(name, []):
+                    absent.setdefault(name, []).append(canonical)
             out[name] = np.array(sorted(set(codes)), dtype=np.int32)
-        return out, absent
+        return out, absent, stored
 
     @staticmethod
-    def _unknown_value(cols: _Columns, name: str, value: str) -> str:
+    def _unknown_value(cols: _Columns, name: str, value: str, from_query: bool = False) -> str:
         facet = FACETS_BY_NAME[name]
         values = sorted({*(v for v in cols.vocab[name] if v), *facet.known}, key=facet.sort_key)
+        if from_query:
+            # A field term in the query: list every valid value (the reader is typing them).
+            shown = [facet.value_label(v) for v in values]
+            field_name = next((f for f, n in lang.active_fields().items() if n == name), name)
+            return (
+                f"Unknown {facet.label.lower()} {value[:60]!r} in {field_name}:{value[:60]}. "
+                f"Valid values: {'; '.join(shown) or 'none'}."
+            )
         shown = [
             f"{facet.value_label(v)} ({v})" if facet.value_label(v) != v else v for v in values[:12]
         ]
@@ -334,15 +382,16 @@ class Archive:
         with self._using() as gen, self._lock:
             return self._search(gen, req, snippets)
 
-    def _search(self, gen: _Generation, req: SearchRequest, snippets: bool = True
-                ) -> SearchResult:
+    def _search(self, gen: _Generation, req: SearchRequest, snippets: bool = True,
+                suggestions: bool = True) -> SearchResult:
         cols = gen.columns
         searcher = gen.searcher
-        selected, absent = self._filter_codes(cols, req.filters)
+        understood = lang.understand(req.q, req.literal) if req.q else lang.Understood("")
+        selected, absent, stored = self._filter_codes(cols, req.filters, understood.filters())
         q: query.Query | None = None
         scores: np.ndarray | None = None
-        if req.q:
-            q = self.parse_query(req.q)
+        if understood.text:
+            q = self.parse_query(req.q, req.literal)
             self._check_expansion(q, searcher.reader())
             fast = gen.terms.evaluate(q) if self.vectorised else None
             if fast is not None:
@@ -397,7 +446,22 @@ class Archive:
             section = from_stored(searcher.stored_fields(docnum))
             snippet = self.snippet(section.text, terms) if snippets else ""
             hits.append(Hit(section, snippet, score))
-        return SearchResult(req, len(docs), hits, facets, terms, tuple(notices))
+        # The request with its filter values as stored ("force=kent" -> "Kent Police"), so
+        # that every link built from it toggles the value the sidebar shows.
+        canonical = dataclasses.replace(req, filters={
+            name: tuple(dict.fromkeys(stored[name][v] for v in values))
+            for name, values in req.filters.items()
+        })
+        query_filters = {
+            name: tuple(dict.fromkeys(stored[name][v] for v in values))
+            for name, values in understood.filters().items()
+        }
+        suggestion = ""
+        if suggestions and q is not None and len(docs) <= suggest.FEW_RESULTS:
+            suggestion = suggest.did_you_mean(self, gen, canonical, len(docs))
+        return SearchResult(canonical, len(docs), hits, facets, terms,
+                            (*understood.notices, *notices), query_filters, understood,
+                            suggestion)
 
     @staticmethod
     def _chronological(cols: _Columns, docs: np.ndarray, newest: bool) -> np.ndarray:
@@ -445,10 +509,10 @@ class Archive:
         terms: set[str] = set()
         for leaf in q.leaves():
             for fieldname, text in leaf.expanded_terms(reader, phrases=True):
-                if fieldname not in TEXT_FIELDS:
-                    continue
                 word = text.decode("utf-8") if isinstance(text, bytes) else text
-                if (fieldname, word) in reader:
+                if fieldname == WORDS_FIELD and (fieldname, word) in reader:
+                    terms.add(highlight.AS_WRITTEN + word)  # marks this word only
+                elif fieldname in TEXT_FIELDS and (fieldname, word) in reader:
                     terms.add(word)
         return frozenset(terms)
 
@@ -465,6 +529,8 @@ class Archive:
     def query_terms(self, q: str) -> frozenset[str]:
         """The indexed words a query looks for (for highlighting a report page)."""
         if not q:
+            return frozenset()
+        if not lang.understand(q).text:
             return frozenset()
         with self._using() as gen, self._lock:
             parsed = self.parse_query(q)

@@ -17,6 +17,9 @@ from whoosh.analysis.tokenizers import default_pattern
 
 from indexer.analysis import stem_word
 
+# A term starting with this marks a word as written (a wildcard's or fuzzy term's match in the
+# unstemmed `words` field): only that word is marked, not every word sharing its stem.
+AS_WRITTEN = "="
 SNIPPET_CHARS = 320
 SURROUND = 90
 MAX_FRAGMENTS = 2
@@ -30,7 +33,8 @@ def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
     letters), so a word stems to `t` only if it starts with `t` less its last four letters.
     The lookbehinds start a candidate where the index's tokenizer would start a token.
     """
-    prefixes = sorted({t[: max(1, len(t) - 4)] for t in terms}, key=len, reverse=True)
+    bare = {t.removeprefix(AS_WRITTEN) for t in terms}
+    prefixes = sorted({t[: max(1, len(t) - 4)] for t in bare}, key=len, reverse=True)
     alternatives = "|".join(re.escape(p) for p in prefixes)
     return re.compile(
         rf"(?<![\w*])(?<![\w*]\.)(?:{alternatives})[\w*]*(?:\.?[\w*]+)*", re.IGNORECASE
@@ -41,15 +45,18 @@ def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """Character spans of the words in `text` whose indexed form is one of `terms`."""
     if not terms:
         return []
-    return [
-        m.span() for m in _candidates(terms).finditer(text) if stem_word(m.group().lower()) in terms
-    ]
+    return [m.span() for m in _candidates(terms).finditer(text) if _is_hit(m.group(), terms)]
+
+
+def _is_hit(word: str, terms: frozenset[str]) -> bool:
+    lower = word.lower()
+    return stem_word(lower) in terms or AS_WRITTEN + lower in terms
 
 
 def match_spans_reference(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """The same by tokenising everything (the definition `match_spans` is tested against)."""
     return [m.span() for m in default_pattern.finditer(text)
-            if stem_word(m.group().lower()) in terms]
+            if stem_word(m.group().lower()) in terms or AS_WRITTEN + m.group().lower() in terms]
 
 
 def _mark(text: str, start: int, end: int, spans: Iterable[tuple[int, int]]) -> str:
