@@ -24,6 +24,7 @@ from starlette.templating import Jinja2Templates
 from indexer.search.engine import Archive
 from indexer.search.request import QueryProblem, SearchRequest, parse_request
 from webapp.export import MAX_ROWS, to_csv
+from webapp.routes_lang import lang_routes
 from webapp.settings import Settings
 from webapp.views import report_json, report_page, search_json, search_page
 
@@ -33,7 +34,7 @@ REPORT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,150}$")
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     ),
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
@@ -197,6 +198,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/reports/{report_id}", report),
         Route("/api/reports/{report_id}", api_report),
         Route("/healthz", healthz),
+        *lang_routes(archive, html),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(

@@ -6,7 +6,7 @@ search module has already escaped (snippets, highlighted report text) is marked 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -15,6 +15,7 @@ from indexer.model import KIND_LABELS, Section
 from indexer.schema import FACETS, SORTS
 from indexer.search.engine import SearchResult
 from indexer.search.request import SearchRequest
+from webapp.lang_views import LangNotes, lang_json, lang_notes
 from webapp.urls import clear_filters_url, search_url, section_url, toggle_url
 
 
@@ -109,6 +110,7 @@ class SearchPage:
     api_url: str = ""
     csv_url: str = ""
     notices: tuple[str, ...] = ()
+    lang: LangNotes = field(default_factory=LangNotes)  # chips, did-you-mean, glossary
 
     @property
     def first(self) -> int:
@@ -120,6 +122,8 @@ class SearchPage:
 
 
 def search_page(req: SearchRequest, result: SearchResult | None, error: str = "") -> SearchPage:
+    if result is not None:
+        req = result.request  # its filter values as stored ("force=kent" -> "Kent Police")
     page = SearchPage(req, error=error, api_url=search_url(req, "/api/search", page=req.page),
                       csv_url=search_url(req, "/api/search.csv"))
     page.sorts = [
@@ -132,6 +136,7 @@ def search_page(req: SearchRequest, result: SearchResult | None, error: str = ""
     page.total = result.total
     page.pages = result.pages
     page.notices = result.notices
+    page.lang = lang_notes(req, result)
     page.results = [
         ResultItem(
             hit.section,
@@ -146,7 +151,8 @@ def search_page(req: SearchRequest, result: SearchResult | None, error: str = ""
     for facet in FACETS:
         values = [
             FacetValueView(
-                v.value, v.label, v.count, v.selected, toggle_url(req, facet.name, v.value)
+                v.value, v.label, v.count, v.selected,
+                page.lang.remove_url(facet.name, v.value) or toggle_url(req, facet.name, v.value)
             )
             for v in result.facets.get(facet.name, [])
         ]
@@ -154,8 +160,8 @@ def search_page(req: SearchRequest, result: SearchResult | None, error: str = ""
         page.active.extend(
             Link(f"{facet.label}: {v.label}", v.toggle_url) for v in values if v.selected
         )
-    if req.filters:
-        page.clear_url = clear_filters_url(req)
+    if req.filters or page.lang.chips:
+        page.clear_url = clear_filters_url(replace(req, q=page.lang.words_only))
     if req.page > 1:
         page.prev_url = search_url(req, page=min(req.page - 1, result.pages))
     if req.page < result.pages:
@@ -218,6 +224,7 @@ def search_json(page: SearchPage) -> dict[str, Any]:
             for g in page.facets
         },
         "notices": list(page.notices),
+        **lang_json(page.lang, req),
     }
 
 

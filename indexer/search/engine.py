@@ -311,7 +311,7 @@ class Archive:
 
     def _check_expansion(self, q: query.Query, reader: Any) -> None:
         for sub in q.leaves():
-            if isinstance(sub, query.ExpandingTerm):
+            if isinstance(sub, query.PatternQuery | query.ExpandingTerm):
                 for count, _ in enumerate(sub._btexts(reader), start=1):
                     if count > MAX_EXPANSION:
                         how = ("make the word longer or allow fewer changes (word~ rather "
