@@ -508,6 +508,12 @@ class Archive:
         # Not Query.existing_terms: in Whoosh 2.7 it skips every leaf after the first field.
         terms: set[str] = set()
         for leaf in q.leaves():
+            if isinstance(leaf, query.Phrase) and leaf.fieldname in TEXT_FIELDS:
+                # Its words are marked only where they stand together.
+                words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in leaf.words]
+                if words and all((leaf.fieldname, w) in reader for w in words):
+                    terms.add(highlight.PHRASE + " ".join(words))
+                continue
             for fieldname, text in leaf.expanded_terms(reader, phrases=True):
                 word = text.decode("utf-8") if isinstance(text, bytes) else text
                 if fieldname == WORDS_FIELD and (fieldname, word) in reader:
