@@ -31,6 +31,7 @@ LOWER_OPERATORS = {
 }
 MAX_FUZZY_EDITS = 2
 MIN_FUZZY_LETTERS = 3
+MAX_FUZZY_LETTERS = 20  # the automaton that finds near words grows with the word
 _FIELD_RE = re.compile(r"([A-Za-z_]+):(?=[^\s)])")
 _FUZZY_RE = re.compile(r"^(?P<word>[^~]*)~(?P<dist>\d*)(?:/(?P<prefix>\d+))?$")
 _PLAIN_RE = re.compile(r"^[\w'’.-]+$")
@@ -270,6 +271,10 @@ def _check_fuzzy(body: str) -> None:
     if len(m.group("word")) < MIN_FUZZY_LETTERS:
         raise QueryProblem(
             f"{body[:40]!r}: a fuzzy word needs at least {MIN_FUZZY_LETTERS} letters before ~."
+        )
+    if len(m.group("word")) > MAX_FUZZY_LETTERS:
+        raise QueryProblem(
+            f"{body[:40]!r}: a fuzzy word can have at most {MAX_FUZZY_LETTERS} letters."
         )
     if m.group("dist") and int(m.group("dist")) > MAX_FUZZY_EDITS:
         raise QueryProblem(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 FEW_RESULTS = 2  # a search finding this many sections or fewer gets a correction, if any
 MAX_EDITS = 2
 MIN_WORD = 4  # shorter words are not corrected (too many neighbours)
+MAX_WORD = 24  # nor longer ones (no real word is that long, and the search grows with length)
 RARE = 1  # a word in this many sections or fewer may be a typo of a commoner word
 COMMONER = 10  # ...when the correction is in at least this many times as many sections
 MAX_SCAN = 20_000  # vocabulary entries one autocomplete request reads at most
@@ -70,7 +71,7 @@ def did_you_mean(archive: Archive, gen: Any, req: SearchRequest, total: int) -> 
     fixed = req.q
     changed = False
     for tok in lang.tokens(req.q):
-        if not tok.plain or len(tok.body) < MIN_WORD or "." in tok.body:
+        if not tok.plain or not MIN_WORD <= len(tok.body) <= MAX_WORD or "." in tok.body:
             continue
         word = tok.body.lower()
         df = reader.doc_frequency(WORDS_FIELD, word)
