@@ -405,3 +405,12 @@ def test_similar_page_is_linked_from_every_report_section(lang_server: Server) -
 def test_similar_refuses_bad_requests_clearly(lang_server: Server, path: str, status: int) -> None:
     r = httpx.get(lang_server.base + path)
     assert r.status_code == status
+
+
+@pytest.mark.parametrize("q", ["", " ", "a", "force:", 'force:"the m', "grade:", "type:x", "-", "+",
+                               "-solv", "(solv", '"solv', "\x00", "é", "solv*", "x" * 500,
+                               "region:nor", "kind:af", "cycle:20", "ab:cd:ef"])
+def test_suggest_answers_any_input(lang_server: Server, q: str) -> None:
+    r = httpx.get(lang_server.base + "/api/suggest", params={"q": q})
+    assert r.status_code == 200
+    assert isinstance(r.json()["suggestions"], list)
