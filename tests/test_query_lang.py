@@ -414,3 +414,15 @@ def test_suggest_answers_any_input(lang_server: Server, q: str) -> None:
     r = httpx.get(lang_server.base + "/api/suggest", params={"q": q})
     assert r.status_code == 200
     assert isinstance(r.json()["suggestions"], list)
+
+
+def test_a_phrase_is_marked_only_where_its_words_stand_together(archive: Archive) -> None:
+    # THRIVE also searches its spelt-out phrase; "risk" or "investigation" alone is not a hit.
+    result = archive.search(SearchRequest(q="THRIVE", per_page=100))
+    marked = {m.lower() for h in result.hits for m in re.findall(r"<mark>(.*?)</mark>", h.snippet)}
+    assert marked == {"thrive"}
+    text = "The risk was high. A risk of harm assessment followed; harm was done."
+    terms = archive.query_terms('"risk of harm"')
+    assert archive.highlight_all(text, terms) == (
+        "The risk was high. A <mark>risk</mark> of <mark>harm</mark> assessment followed; "
+        "harm was done.")

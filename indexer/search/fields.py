@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from indexer.forces import find_force
 from indexer.model import KIND_LABELS, canonical_cycle
@@ -67,6 +68,11 @@ def fold(value: str) -> str:
 def resolve(facet: str, value: str, values: Iterable[str]) -> str | None:
     """The stored value of `facet` that `value` names, among `values` (those in the index
     and the facet's known ones), or None when it names none of them."""
+    return _resolve(facet, value, tuple(values))
+
+
+@lru_cache(maxsize=4096)
+def _resolve(facet: str, value: str, values: tuple[str, ...]) -> str | None:
     by_fold = {fold(v): v for v in values if v}
     key = fold(value)
     if not key:

@@ -60,8 +60,15 @@ def _split(terms: frozenset[str]) -> tuple[frozenset[str], list[tuple[str, ...]]
     return words, [p for p in phrases if p]
 
 
+def _has_all(text: str, stems: frozenset[str]) -> bool:
+    found = {stem_word(m.group().lower()) for m in _candidates(stems).finditer(text)}
+    return stems <= found
+
+
 def _with_phrases(spans: list[tuple[int, int]], text: str, phrases: list[tuple[str, ...]]
                   ) -> list[tuple[int, int]]:
+    # Only texts holding every word of a phrase are tokenised in full (a fast regex check).
+    phrases = [p for p in phrases if _has_all(text, frozenset(p))]
     if not phrases:
         return spans
     kept = [(m.span(), stem_word(w)) for m in default_pattern.finditer(text)
