@@ -73,3 +73,14 @@ def test_without_javascript_the_language_still_works(browser: Browser, server: S
         expect(pg.locator(".result").first).to_be_visible()
     finally:
         context.close()
+
+
+def test_the_open_list_passes_axe(page: Page, server: Server) -> None:
+    from tests.browser.conftest import axe_violations
+
+    page.goto(server.base + "/")
+    page.locator("#q").focus()
+    page.keyboard.type("solv", delay=20)
+    expect(page.locator("#q-suggestions")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    assert axe_violations(page) == []
