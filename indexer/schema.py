@@ -14,10 +14,13 @@ from indexer.model import GRADES, KIND_LABELS, KINDS, PILLARS, REPORT_TYPES
 from indexer.themes import THEMES
 
 # Bump when the fields or their analysis change: a server refuses an index of another version.
-SCHEMA_VERSION = 6  # 5: sections store their grade_source; 6: theme and region facets
+SCHEMA_VERSION = 7  # 5: grade_source stored; 6: theme and region facets; 7: words as written
 
 # Full-text fields, searched by a plain query (with their boosts).
 TEXT_FIELDS: dict[str, float] = {"heading": 1.5, "text": 1.0}
+# The words of heading and text as written (not stemmed), for wildcards, fuzzy terms and
+# suggestions (version 5).
+WORDS_FIELD = "words"
 
 
 def _rank_in(order: tuple[str, ...]) -> Callable[[str], tuple[int, str]]:

@@ -178,7 +178,7 @@ def test_healthz_and_headers(client: httpx.Client) -> None:
 def test_static_assets_are_served_locally(client: httpx.Client) -> None:
     page = client.get("/").text
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
-    assert set(assets) == {"/static/site.css", "/static/site.js"}
+    assert set(assets) == {"/static/site.css", "/static/site.js", "/static/suggest.js"}
     for asset in assets:
         assert client.get(asset).status_code == 200
     assert "http://" not in page.replace("http://127.0.0.1", "") and "https://" not in page

@@ -68,11 +68,12 @@ class PageAudit(HTMLParser):
 
 
 def assert_inert(html: str) -> PageAudit:
-    """The page runs no script but the site's own file, and links nowhere but http(s)/relative."""
+    """The page runs no script but the site's own files, and links nowhere but http(s)/relative."""
     audit = PageAudit()
     audit.feed(html)
     audit.close()
-    assert [(a, body) for a, body in audit.scripts] == [({"src": "/static/site.js"}, "")]
+    assert [(a, body) for a, body in audit.scripts] == [
+        ({"src": "/static/site.js"}, ""), ({"src": "/static/suggest.js", "defer": ""}, "")]
     for tag, attrs in audit.tags:
         assert tag not in FORBIDDEN_TAGS, (tag, attrs)
         assert not (tag == "meta" and "http-equiv" in attrs), attrs

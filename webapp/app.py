@@ -30,6 +30,7 @@ from webapp.export import MAX_ROWS, to_csv
 from webapp.profiles import profile_routes
 from webapp.redirects import RelativeRedirects
 from webapp.research import research_routes
+from webapp.routes_lang import lang_routes
 from webapp.settings import Settings
 from webapp.views import report_json, report_page, search_json, search_page
 from webapp.workpool import RETRY_AFTER_SECONDS, Busy, WorkPool
@@ -40,7 +41,7 @@ REPORT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,150}$")
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     ),
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
@@ -231,6 +232,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz),
         *profile_routes(archive, templates),
         *research_routes(archive, html),
+        *lang_routes(archive, html),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     @contextlib.asynccontextmanager

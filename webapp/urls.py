@@ -12,8 +12,10 @@ from indexer.search.request import SearchRequest
 
 
 def search_url(req: SearchRequest, path: str = "/", **changes: object) -> str:
-    """`path` with the request's parameters, after `changes` (sort=, page=, per_page=, q=)."""
-    params = dict(q=req.q, sort=req.sort, page=req.page, per_page=req.per_page)
+    """`path` with the request's parameters, after `changes` (sort=, page=, per_page=, q=,
+    literal=)."""
+    params = dict(q=req.q, sort=req.sort, page=req.page, per_page=req.per_page,
+                  literal=req.literal)
     params.update(changes)
     if "page" not in changes:
         params["page"] = 1
@@ -23,6 +25,7 @@ def search_url(req: SearchRequest, path: str = "/", **changes: object) -> str:
         page=int(str(params["page"])),
         per_page=int(str(params["per_page"])),
         sort=str(params["sort"]),
+        literal=bool(params["literal"]),
     )
     return _with(path, moved.params())
 
@@ -42,12 +45,14 @@ def toggle_url(req: SearchRequest, facet: str, value: str, path: str = "/") -> s
         page=1,
         per_page=req.per_page,
         sort=req.sort,
+        literal=req.literal,
     )
     return _with(path, moved.params())
 
 
 def clear_filters_url(req: SearchRequest, path: str = "/") -> str:
-    return _with(path, SearchRequest(q=req.q, sort=req.sort, per_page=req.per_page).params())
+    return _with(path, SearchRequest(q=req.q, sort=req.sort, per_page=req.per_page,
+                                     literal=req.literal).params())
 
 
 def narrowed_url(req: SearchRequest, path: str = "/", **values: str) -> str:

@@ -6,7 +6,7 @@ search module has already escaped (snippets, highlighted report text) is marked 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -16,6 +16,7 @@ from indexer.schema import FACETS, SORTS
 from indexer.search.citation import Citation, cite, csl, source_url
 from indexer.search.engine import SearchResult
 from indexer.search.request import SearchRequest
+from webapp.lang_views import LangNotes, lang_json, lang_notes
 from webapp.urls import clear_filters_url, search_url, section_url, toggle_url
 
 
@@ -112,6 +113,7 @@ class SearchPage:
     notices: tuple[str, ...] = ()
     trends_url: str = "/trends"  # the research views of the same search
     grid_url: str = "/grid"
+    lang: LangNotes = field(default_factory=LangNotes)  # chips, did-you-mean, glossary
 
     @property
     def first(self) -> int:
@@ -127,6 +129,8 @@ def search_page(
 ) -> SearchPage:
     """The search page's context; `path` is the page its filter links stay on (the research
     views reuse the sidebar)."""
+    if result is not None:
+        req = result.request  # its filter values as stored ("force=kent" -> "Kent Police")
     page = SearchPage(req, error=error, api_url=search_url(req, "/api/search", page=req.page),
                       csv_url=search_url(req, "/api/search.csv"),
                       trends_url=search_url(req, "/trends"), grid_url=search_url(req, "/grid"))
@@ -140,6 +144,7 @@ def search_page(
     page.total = result.total
     page.pages = result.pages
     page.notices = result.notices
+    page.lang = lang_notes(req, result)
     page.results = [
         ResultItem(
             hit.section,
@@ -155,7 +160,8 @@ def search_page(
         values = [
             FacetValueView(
                 v.value, v.label, v.count, v.selected,
-                toggle_url(req, facet.name, v.value, path),
+                page.lang.remove_url(facet.name, v.value)
+                or toggle_url(req, facet.name, v.value, path),
             )
             for v in result.facets.get(facet.name, [])
         ]
@@ -163,8 +169,8 @@ def search_page(
         page.active.extend(
             Link(f"{facet.label}: {v.label}", v.toggle_url) for v in values if v.selected
         )
-    if req.filters:
-        page.clear_url = clear_filters_url(req, path)
+    if req.filters or page.lang.chips:
+        page.clear_url = clear_filters_url(replace(req, q=page.lang.words_only), path)
     if req.page > 1:
         page.prev_url = search_url(req, page=min(req.page - 1, result.pages))
     if req.page < result.pages:
@@ -229,6 +235,7 @@ def search_json(page: SearchPage) -> dict[str, Any]:
             for g in page.facets
         },
         "notices": list(page.notices),
+        **lang_json(page.lang, req),
     }
 
 

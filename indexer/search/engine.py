@@ -12,6 +12,7 @@ loaded and highlighted.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import logging
 import threading
@@ -25,10 +26,11 @@ import numpy as np
 from whoosh import collectors, qparser, query
 
 from indexer.model import Section
-from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS
-from indexer.search import highlight, linear
+from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS, WORDS_FIELD
+from indexer.search import highlight, lang, linear, suggest
 from indexer.search.budget import MAX_EXPANSION as MAX_EXPANSION
 from indexer.search.budget import Deadline, Expansion, SearchTooBroad
+from indexer.search.fields import resolve
 from indexer.search.request import QueryProblem, SearchRequest, check_syntax
 from indexer.search.vectorised import TermIndex
 from indexer.store import (
@@ -101,6 +103,12 @@ class SearchResult:
     facets: dict[str, list[FacetCount]]
     terms: frozenset[str] = frozenset()
     notices: tuple[str, ...] = ()
+    # What the query language made of `request.q` (indexer.search.lang): its field terms as
+    # filters (values as stored), the glossary entries it used, and a corrected query when
+    # the words found little ("" when none is better).
+    query_filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    understood: lang.Understood = field(default_factory=lambda: lang.Understood(""))
+    suggestion: str = ""
 
     @property
     def pages(self) -> int:
@@ -131,12 +139,12 @@ class Selection:
 
 
 class _Parser(qparser.QueryParser):  # type: ignore[misc]
-    """Whoosh's multi-field parser (`MultifieldParser`), but a wildcard's letters are not
-    stemmed.
+    """Whoosh's multi-field parser (`MultifieldParser`), but wildcards and fuzzy terms match
+    the words as written.
 
-    Whoosh runs `ale*` through the stemmer ("ale" -> "al") and then matches every word
-    starting with "al". Index terms are stems, so the typed letters, in lower case, are the
-    right prefix.
+    Whoosh would run `communit*` through the stemmer and match stems ("commun", which is
+    also the stem of "communication"); here prefixes, wildcards and `word~` are matched in
+    the unstemmed `words` field (heading and text), in lower case.
     """
 
     def __init__(self, fieldboosts: dict[str, float], schema: Any) -> None:
@@ -149,8 +157,11 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
 
     def term_query(self, fieldname: str, text: str, termclass: Any, boost: float = 1.0,
                    tokenize: bool = True, removestops: bool = True) -> query.Query:
-        if termclass in (query.Prefix, query.Wildcard):
-            return termclass(fieldname, text.lower(), boost=boost)
+        if termclass in (query.Prefix, query.Wildcard, query.FuzzyTerm):
+            # The same query for each text field; normalising the OR keeps one of them.
+            # Scored (BM25 over the words matched), not Whoosh's constant score, which it
+            # gives only when a segment holds more than one matching word.
+            return termclass(WORDS_FIELD, text.lower(), constantscore=False)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
 
@@ -378,6 +389,13 @@ class Archive:
                 if gen is not self._gen:
                     self._close_idle()
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Any]:
+        """The Whoosh searcher of the build in service, held open (and the archive's lock
+        held) for the block: for the library's own modules (suggest, similar)."""
+        with self._using() as gen, gen.reader() as rd:
+            yield rd.searcher
+
     @property
     def manifest(self) -> dict[str, Any]:
         return self._generation().opened.manifest
@@ -398,8 +416,10 @@ class Archive:
 
     # -- queries ----------------------------------------------------------------------------
 
-    def parse_query(self, q: str) -> query.Query:
-        """The engine query for the user's text (syntax already checked by `parse_request`).
+    def parse_query(self, q: str, literal: bool = False) -> query.Query:
+        """The engine query for the user's text (syntax already checked by `parse_request`),
+        read in the archive's query language (`indexer.search.lang`): field terms left out
+        (they are filters), signs and the glossary applied (not with `literal`).
 
         Parsing needs only the schema, which every build of this schema version shares, so it
         never touches the build in service.
@@ -410,7 +430,13 @@ class Archive:
         parser.remove_plugin_class(qparser.BoostPlugin)
         # "[a TO z]" would expand to every indexed word in between: brackets are plain text.
         parser.remove_plugin_class(qparser.RangePlugin)
-        parsed = parser.parse(q)
+        parser.add_plugin(qparser.FuzzyTermPlugin())
+        parsed = parser.parse(lang.understand(q, literal).text)
+        for leaf in parsed.leaves():
+            if isinstance(leaf, query.FuzzyTerm):
+                # The first letter must match: a fuzzy word is never expanded over the whole
+                # vocabulary.
+                leaf.prefixlength = max(1, leaf.prefixlength)
         if parsed is query.NullQuery or isinstance(parsed, type(query.NullQuery)):
             raise QueryProblem(
                 "The query has no words to search for (common words such as "
@@ -428,31 +454,50 @@ class Archive:
                 expansion.count(str(getattr(sub, "text", sub)), sub._btexts(reader))
 
     def _filter_codes(
-        self, cols: _Columns, filters: Mapping[str, tuple[str, ...]]
-    ) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
-        """Facet -> codes selected (values match case-insensitively), and selected values
-        that are valid but held by no section (they select nothing)."""
+        self, cols: _Columns, filters: Mapping[str, tuple[str, ...]],
+        query_filters: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> tuple[dict[str, np.ndarray], dict[str, list[str]], dict[str, dict[str, str]]]:
+        """Facet -> codes selected, selected values that are valid but held by no section
+        (they select nothing), and each value as given -> as stored. Values may be written
+        as the stored value in any case, a short name, slug or alias
+        (`indexer.search.fields`); the query's field terms add to the URL's filters."""
         out: dict[str, np.ndarray] = {}
         absent: dict[str, list[str]] = {}
+        stored: dict[str, dict[str, str]] = {}
+        given: dict[str, list[tuple[str, bool]]] = {}
         for name, values in filters.items():
+            given.setdefault(name, []).extend((v, False) for v in values)
+        for name, values in (query_filters or {}).items():
+            given.setdefault(name, []).extend((v, True) for v in values)
+        for name, pairs in given.items():
             facet = FACETS_BY_NAME[name]
-            known = {v.lower(): v for v in facet.known}
+            candidates = [*cols.vocab[name], *facet.known]
             codes = []
-            for value in values:
-                code = cols.lookup[name].get(value.lower())
+            for value, from_query in pairs:
+                canonical = resolve(name, value, candidates)
+                if canonical is None:
+                    raise QueryProblem(self._unknown_value(cols, name, value, from_query))
+                stored.setdefault(name, {})[value] = canonical
+                code = cols.lookup[name].get(canonical.lower())
                 if code is not None:
                     codes.append(code)
-                elif value.lower() in known:
-                    absent.setdefault(name, []).append(known[value.lower()])
-                else:
-                    raise QueryProblem(self._unknown_value(cols, name, value))
+                elif canonical not in absent.get(name, []):
+                    absent.setdefault(name, []).append(canonical)
             out[name] = np.array(sorted(set(codes)), dtype=np.int32)
-        return out, absent
+        return out, absent, stored
 
     @staticmethod
-    def _unknown_value(cols: _Columns, name: str, value: str) -> str:
+    def _unknown_value(cols: _Columns, name: str, value: str, from_query: bool = False) -> str:
         facet = FACETS_BY_NAME[name]
         values = sorted({*(v for v in cols.vocab[name] if v), *facet.known}, key=facet.sort_key)
+        if from_query:
+            # A field term in the query: list every valid value (the reader is typing them).
+            shown = [facet.value_label(v) for v in values]
+            field_name = next((f for f, n in lang.active_fields().items() if n == name), name)
+            return (
+                f"Unknown {facet.label.lower()} {value[:60]!r} in {field_name}:{value[:60]}. "
+                f"Valid values: {'; '.join(shown) or 'none'}."
+            )
         shown = [
             f"{facet.value_label(v)} ({v})" if facet.value_label(v) != v else v for v in values[:12]
         ]
@@ -474,11 +519,14 @@ class Archive:
             return self._search(gen, rd, req, deadline, snippets, rows)
 
     def _search(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline,
-                snippets: bool = True, rows: int | None = None) -> SearchResult:
+                snippets: bool = True, rows: int | None = None, suggestions: bool = True
+                ) -> SearchResult:
         cols = gen.columns
         searcher = rd.searcher
-        selected, absent = self._filter_codes(cols, req.filters)
-        q, matched, scores = self._match(gen, rd, req.q, deadline)
+        understood = lang.understand(req.q, req.literal) if req.q else lang.Understood("")
+        selected, absent, stored = self._filter_codes(cols, req.filters, understood.filters())
+        q, matched, scores = self._match(
+            gen, rd, req.q if understood.text else "", deadline, req.literal)
         deadline.check()
 
         masks = {
@@ -516,10 +564,25 @@ class Archive:
             section = from_stored(searcher.stored_fields(docnum))
             snippet = self.snippet(section.text, terms) if snippets else ""
             hits.append(Hit(section, snippet, score))
-        return SearchResult(req, len(docs), hits, facets, terms, tuple(notices))
+        # The request with its filter values as stored ("force=kent" -> "Kent Police"), so
+        # that every link built from it toggles the value the sidebar shows.
+        canonical = dataclasses.replace(req, filters={
+            name: tuple(dict.fromkeys(stored[name][v] for v in values))
+            for name, values in req.filters.items()
+        })
+        query_filters = {
+            name: tuple(dict.fromkeys(stored[name][v] for v in values))
+            for name, values in understood.filters().items()
+        }
+        suggestion = ""
+        if suggestions and q is not None and len(docs) <= suggest.FEW_RESULTS:
+            suggestion = suggest.did_you_mean(self, gen, rd, deadline, canonical, len(docs))
+        return SearchResult(canonical, len(docs), hits, facets, terms,
+                            (*understood.notices, *notices), query_filters, understood,
+                            suggestion)
 
     def _match(
-        self, gen: _Generation, rd: _Reader, text: str, deadline: Deadline
+        self, gen: _Generation, rd: _Reader, text: str, deadline: Deadline, literal: bool = False
     ) -> tuple[query.Query | None, np.ndarray, np.ndarray | None]:
         """The parsed query, the live documents it matches (ascending) and their scores
         (None when there are no words, or Whoosh's plain path finds the documents).
@@ -529,14 +592,15 @@ class Archive:
         cols = gen.columns
         if not text:
             return None, np.flatnonzero(cols.live), None
+        key = f"{int(literal)}:{text}"
         with gen.recent_lock:
-            hit = gen.recent.get(text)
+            hit = gen.recent.get(key)
             if hit is not None:
-                gen.recent.move_to_end(text)
+                gen.recent.move_to_end(key)
         if hit is not None:
             return hit
         searcher = rd.searcher
-        q = self.parse_query(text)
+        q = self.parse_query(text, literal)
         deadline.check()
         self._check_expansion(q, searcher.reader(), deadline)
         deadline.check()
@@ -561,7 +625,7 @@ class Archive:
             if array is not None:
                 array.flags.writeable = False
         with gen.recent_lock:
-            gen.recent[text] = (q, matched, scores)
+            gen.recent[key] = (q, matched, scores)
             if len(gen.recent) > RECENT_MATCHES:
                 gen.recent.popitem(last=False)
         return q, matched, scores
@@ -573,7 +637,8 @@ class Archive:
         deadline = self.deadline()
         with self._using() as gen, gen.reader() as rd:
             cols = gen.columns
-            selected, _ = self._filter_codes(cols, req.filters)
+            understood = lang.understand(req.q, req.literal) if req.q else lang.Understood("")
+            selected, _, _ = self._filter_codes(cols, req.filters, understood.filters())
 
             def filtered(docs: np.ndarray) -> np.ndarray:
                 keep = np.ones(len(docs), dtype=bool)
@@ -583,7 +648,9 @@ class Archive:
                 return out
 
             base = filtered(np.flatnonzero(cols.live))
-            docs = filtered(self._match(gen, rd, req.q, deadline)[1]) if req.q else base
+            words = understood.text and req.q
+            docs = (filtered(self._match(gen, rd, req.q, deadline, req.literal)[1]) if words
+                    else base)
             return Selection(docs, base, cols.codes, cols.vocab, cols.chron)
 
     @staticmethod
@@ -631,11 +698,17 @@ class Archive:
         # Not Query.existing_terms: in Whoosh 2.7 it skips every leaf after the first field.
         terms: set[str] = set()
         for leaf in q.leaves():
+            if isinstance(leaf, query.Phrase) and leaf.fieldname in TEXT_FIELDS:
+                # Its words are marked only where they stand together.
+                words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in leaf.words]
+                if words and all((leaf.fieldname, w) in reader for w in words):
+                    terms.add(highlight.PHRASE + " ".join(words))
+                continue
             for fieldname, text in leaf.expanded_terms(reader, phrases=True):
-                if fieldname not in TEXT_FIELDS:
-                    continue
                 word = text.decode("utf-8") if isinstance(text, bytes) else text
-                if (fieldname, word) in reader:
+                if fieldname == WORDS_FIELD and (fieldname, word) in reader:
+                    terms.add(highlight.AS_WRITTEN + word)  # marks this word only
+                elif fieldname in TEXT_FIELDS and (fieldname, word) in reader:
                     terms.add(word)
         return frozenset(terms)
 
@@ -652,6 +725,8 @@ class Archive:
     def query_terms(self, q: str) -> frozenset[str]:
         """The indexed words a query looks for (for highlighting a report page)."""
         if not q:
+            return frozenset()
+        if not lang.understand(q).text:
             return frozenset()
         with self._using() as gen, gen.reader() as rd:
             parsed = self.parse_query(q)

@@ -25,6 +25,12 @@ PAGES = {
     "report with a citation open": "/reports/kent-2017-effectiveness#q2",
     "trends": "/trends?q=demand",
     "grid": "/grid?q=demand&show=theme%3AUse+of+resources",
+    "glossary note": "/?q=THRIVE",
+    "did you mean": "/?q=solvabilty",
+    "query filters": '/?q=force:kent+grade:"requires+improvement"',
+    "help": "/help",
+    "glossary": "/glossary",
+    "similar passages": "/sections/metropolitan-2016-efficiency:q2/similar",
 }
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
