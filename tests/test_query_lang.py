@@ -17,7 +17,7 @@ import pytest
 from indexer.analysis import stem_word
 from indexer.build import build
 from indexer.model import Section
-from indexer.search import engine as engine_module
+from indexer.search import budget as budget_module
 from indexer.search.engine import Archive
 from indexer.search.glossary import entries
 from indexer.search.request import QueryProblem, SearchRequest, parse_request
@@ -111,7 +111,7 @@ def test_single_letter_wildcard(archive: Archive, sections: list[Section]) -> No
 def test_too_broad_a_wildcard_or_fuzzy_word_is_explained(
     archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine_module, "MAX_EXPANSION", 2)
+    monkeypatch.setattr(budget_module, "MAX_EXPANSION", 2)
     with pytest.raises(QueryProblem, match="more than 2 different words; add letters"):
         archive.search(SearchRequest(q="commun*"))
     with pytest.raises(QueryProblem, match="more than 2 different words; make the word"):

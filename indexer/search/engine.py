@@ -451,7 +451,8 @@ class Archive:
         for sub in q.leaves():
             if isinstance(sub, query.MultiTerm):
                 # Each field's expansion is work of its own: heading and text both count.
-                expansion.count(str(getattr(sub, "text", sub)), sub._btexts(reader))
+                expansion.count(str(getattr(sub, "text", sub)), sub._btexts(reader),
+                                fuzzy=isinstance(sub, query.FuzzyTerm))
 
     def _filter_codes(
         self, cols: _Columns, filters: Mapping[str, tuple[str, ...]],
