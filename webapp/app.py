@@ -23,8 +23,9 @@ from starlette.templating import Jinja2Templates
 
 from indexer.search.engine import Archive
 from indexer.search.request import QueryProblem, SearchRequest, parse_request
-from webapp.export import MAX_ROWS, to_csv
+from webapp import downloads, info
 from webapp.settings import Settings
+from webapp.urls import kept_request
 from webapp.views import report_json, report_page, search_json, search_page
 
 HERE = Path(__file__).parent
@@ -91,9 +92,9 @@ def create_app(settings: Settings) -> Starlette:
         try:
             req = parse_request(request.query_params.multi_items())
         except QueryProblem as exc:
-            # Keep what can be kept so the page still shows the user's query.
-            q = request.query_params.get("q", "")[:500]
-            return SearchRequest(q=q), None, str(exc)
+            # Keep what can be kept (the query as typed, every valid filter, the sort) so the
+            # page's form still holds them: fixing a typo must not silently widen the results.
+            return kept_request(request.query_params.multi_items()), None, str(exc)
         try:
             return req, archive.search(req), ""
         except QueryProblem as exc:
@@ -110,20 +111,6 @@ def create_app(settings: Settings) -> Starlette:
             return JSONResponse({"error": error, "status": 400}, status_code=400)
         return JSONResponse(search_json(search_page(req, result)))
 
-    async def api_search_csv(request: Request) -> Response:
-        req, result, error = run_search(request)
-        if error:
-            return JSONResponse({"error": error, "status": 400}, status_code=400)
-        every = SearchRequest(q=req.q, filters=req.filters, page=1, per_page=MAX_ROWS,
-                              sort=req.sort)
-        result = archive.search(every, snippets=False)
-        body = to_csv((h.section for h in result.hits), req.q)
-        return Response(body, media_type="text/csv; charset=utf-8", headers={
-            "content-disposition": 'attachment; filename="peel-archive-search.csv"',
-            "x-total-count": str(result.total),
-            "x-truncated": "true" if result.total > MAX_ROWS else "false",
-        })
-
     def build_report(request: Request) -> tuple[Any, str]:
         report_id = request.path_params["report_id"]
         if not REPORT_ID_RE.match(report_id):
@@ -131,7 +118,8 @@ def create_app(settings: Settings) -> Starlette:
         sections = archive.report(report_id)
         if sections is None:
             raise HTTPException(404, f"No report with id {report_id!r} is in the archive.")
-        q = " ".join(request.query_params.get("q", "").split())[:500]
+        state = kept_request(request.query_params.multi_items())
+        q = state.q
         error = ""
         terms: frozenset[str] = frozenset()
         if q:
@@ -142,7 +130,7 @@ def create_app(settings: Settings) -> Starlette:
                 error = f"The search words could not be highlighted: {exc}"
         highlighted = [archive.highlight_all(s.text, terms) for s in sections]
         flags = [bool(terms) and "<mark>" in h for h in highlighted]
-        return report_page(sections, highlighted, q, flags, error), error
+        return report_page(sections, highlighted, q, flags, error, state), error
 
     async def report(request: Request) -> Response:
         page, _ = build_report(request)
@@ -193,10 +181,11 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         Route("/", home),
         Route("/api/search", api_search),
-        Route("/api/search.csv", api_search_csv),
         Route("/reports/{report_id}", report),
         Route("/api/reports/{report_id}", api_report),
         Route("/healthz", healthz),
+        *downloads.routes(archive, settings, run_search),
+        *info.routes(templates),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -43,7 +44,16 @@ def main() -> None:
     show_default=True,
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
 )
-def serve(index_dir: Path, host: str, port: int, workers: int, log_level: str) -> None:
+@click.option(
+    "--public-url",
+    envvar="PEEL_PUBLIC_URL",
+    default="",
+    help="The archive's public address (e.g. https://peel.example.org), used for the absolute "
+    "links in exports and feeds (or set PEEL_PUBLIC_URL). Default: the address it listens on.",
+)
+def serve(
+    index_dir: Path, host: str, port: int, workers: int, log_level: str, public_url: str
+) -> None:
     """Serve the search site and JSON API over the index at --index-dir.
 
     \b
@@ -55,9 +65,13 @@ def serve(index_dir: Path, host: str, port: int, workers: int, log_level: str) -
     from webapp.app import create_app
     from webapp.settings import Settings
 
+    if public_url and not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", public_url):
+        raise click.BadParameter("must be an http:// or https:// address",
+                                 param_hint="--public-url")
     settings = Settings(
         index_dir=index_dir,
         build_hint=f"peel-index build corpus/ --index-dir {index_dir}",
+        public_url=public_url.rstrip("/"),
     )
     try:
         app = create_app(settings)
@@ -74,6 +88,7 @@ def serve(index_dir: Path, host: str, port: int, workers: int, log_level: str) -
         import os
 
         os.environ["PEEL_INDEX_DIR"] = str(index_dir)
+        os.environ["PEEL_PUBLIC_URL"] = settings.public_url
         uvicorn.run(
             "webapp.asgi:app",
             host=host,

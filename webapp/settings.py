@@ -12,3 +12,6 @@ class Settings:
     # The command a person should run when the index is missing or out of date.
     build_hint: str = "peel-index build corpus/ --index-dir DIR"
     site_name: str = "PEEL archive"
+    # The archive's public address (scheme://host[:port][/prefix]) for absolute links in
+    # exports and feeds; "" uses the address the server listens on (see webapp.urls).
+    public_url: str = ""

@@ -15,7 +15,15 @@ from indexer.model import KIND_LABELS, Section
 from indexer.schema import FACETS, SORTS
 from indexer.search.engine import SearchResult
 from indexer.search.request import SearchRequest
-from webapp.urls import clear_filters_url, search_url, section_url, toggle_url
+from webapp.urls import (
+    back_url,
+    clear_filters_url,
+    export_url,
+    result_url,
+    search_url,
+    section_url,
+    toggle_url,
+)
 
 
 def is_area(section: Section) -> bool:
@@ -108,6 +116,9 @@ class SearchPage:
     clear_url: str = ""
     api_url: str = ""
     csv_url: str = ""
+    csv_excel_url: str = ""
+    jsonl_url: str = ""
+    atom_url: str = ""
     notices: tuple[str, ...] = ()
 
     @property
@@ -121,13 +132,22 @@ class SearchPage:
 
 def search_page(req: SearchRequest, result: SearchResult | None, error: str = "") -> SearchPage:
     page = SearchPage(req, error=error, api_url=search_url(req, "/api/search", page=req.page),
-                      csv_url=search_url(req, "/api/search.csv"))
+                      csv_url=export_url(req, "/api/search.csv"),
+                      csv_excel_url=export_url(req, "/api/search.csv", bom="1"),
+                      jsonl_url=export_url(req, "/api/search.jsonl"),
+                      atom_url=export_url(req, "/api/search.atom"))
     page.sorts = [
         Link(label, search_url(req, sort=key), req.effective_sort == key, key)
         for key, label in SORTS.items()
         if key != "relevance" or req.q
     ]
     if result is None:
+        page.active = [
+            Link(f"{f.label}: {f.value_label(v)}", toggle_url(req, f.name, v))
+            for f in FACETS for v in req.filters.get(f.name, ())
+        ]
+        if req.filters:
+            page.clear_url = clear_filters_url(req)
         return page
     page.total = result.total
     page.pages = result.pages
@@ -136,7 +156,7 @@ def search_page(req: SearchRequest, result: SearchResult | None, error: str = ""
         ResultItem(
             hit.section,
             Markup(hit.snippet),
-            section_url(hit.section.report_id, hit.section.anchor, req.q),
+            result_url(req, hit.section.report_id, hit.section.anchor),
             kind_label(hit.section),
             GRADE_CLASSES.get(hit.section.grade, "none"),
             question_label(hit.section),
@@ -203,7 +223,9 @@ def search_json(page: SearchPage) -> dict[str, Any]:
                 "kind": r.section.kind,
                 "heading": r.section.heading,
                 "snippet": str(r.snippet),
-                "url": r.url,
+                # The documented contract: the passage with the query highlighted (pages carry
+                # the whole search state in their links instead).
+                "url": section_url(r.section.report_id, r.section.anchor, req.q),
                 "report_title": r.section.report_title,
                 "region": r.section.region,
                 "updated": r.section.updated.isoformat() if r.section.updated else None,
@@ -229,6 +251,10 @@ class SectionView:
     grade_class: str
     hit: bool
     question_label: str = ""
+    hit_count: int = 0  # highlighted words in this section
+    hit_number: int = 0  # this section's place among the sections with hits (1-based)
+    prev_hit: str = ""  # anchor of the previous section with hits
+    next_hit: str = ""  # anchor of the next section with hits
 
 
 @dataclass(slots=True)
@@ -242,6 +268,11 @@ class ReportPage:
     back_url: str = ""
     json_url: str = ""
     error: str = ""
+    first_hit: str = ""  # anchor of the first section with hits
+
+    @property
+    def hit_words(self) -> int:
+        return sum(v.hit_count for v in self.sections)
 
 
 def report_page(
@@ -250,20 +281,29 @@ def report_page(
     q: str,
     hit_flags: list[bool],
     error: str = "",
+    state: SearchRequest | None = None,
 ) -> ReportPage:
+    """A report's sections with their highlights, each section with hits linked to the
+    previous and next one; `state` is the search the report was opened from."""
     first = sections[0]
-    views = [
-        SectionView(
+    hit_anchors = [s.anchor for s, hit in zip(sections, hit_flags, strict=True) if hit]
+    views = []
+    for s, html, hit in zip(sections, highlighted, hit_flags, strict=True):
+        number = hit_anchors.index(s.anchor) + 1 if hit else 0
+        views.append(SectionView(
             s,
             [Markup(p) for p in html.split("\n\n") if p.strip()],
             kind_label(s),
             GRADE_CLASSES.get(s.grade, "none"),
             hit,
             question_label(s),
-        )
-        for s, html, hit in zip(sections, highlighted, hit_flags, strict=True)
-    ]
-    back = search_url(SearchRequest(q=q)) if q else ""
+            html.count("<mark>") if hit else 0,
+            number,
+            hit_anchors[number - 2] if number > 1 else "",
+            hit_anchors[number] if hit and number < len(hit_anchors) else "",
+        ))
+    state = state or SearchRequest(q=q)
+    back = back_url(state) if state.q or state.filters else ""
     return ReportPage(
         first.report_id,
         first.report_title,
@@ -274,6 +314,7 @@ def report_page(
         back,
         f"/api/reports/{first.report_id}",
         error,
+        hit_anchors[0] if hit_anchors else "",
     )
 
 

@@ -98,6 +98,20 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
 
+@dataclass(frozen=True, slots=True)
+class _Match:
+    """A query's match set (document numbers, ascending) and the filters' selection of it."""
+
+    q: query.Query | None
+    matched: np.ndarray
+    scores: np.ndarray | None  # aligned with `matched`; None without a query
+    masks: dict[str, np.ndarray]  # facet -> which of `matched` it keeps
+    keep: np.ndarray  # every facet's mask combined
+    docs: np.ndarray  # matched[keep]
+    selected: dict[str, np.ndarray]
+    absent: dict[str, list[str]]
+
+
 @dataclass(slots=True)
 class _Columns:
     """Facet and sort columns of one build as arrays indexed by document number."""
@@ -334,8 +348,8 @@ class Archive:
         with self._using() as gen, self._lock:
             return self._search(gen, req, snippets)
 
-    def _search(self, gen: _Generation, req: SearchRequest, snippets: bool = True
-                ) -> SearchResult:
+    def _match(self, gen: _Generation, req: SearchRequest) -> _Match:
+        """The query's match set with its scores, and what the filters keep of it."""
         cols = gen.columns
         searcher = gen.searcher
         selected, absent = self._filter_codes(cols, req.filters)
@@ -370,6 +384,15 @@ class Archive:
         for mask in masks.values():
             keep &= mask
         docs = matched[keep]
+        return _Match(q, matched, scores, masks, keep, docs, selected, absent)
+
+    def _search(self, gen: _Generation, req: SearchRequest, snippets: bool = True
+                ) -> SearchResult:
+        cols = gen.columns
+        searcher = gen.searcher
+        m = self._match(gen, req)
+        q, matched, scores, masks, keep, docs = m.q, m.matched, m.scores, m.masks, m.keep, m.docs
+        selected, absent = m.selected, m.absent
 
         facets = self._count_facets(cols, matched, masks, selected, absent)
         start = (req.page - 1) * req.per_page
