@@ -58,7 +58,7 @@ def free_port() -> int:
 class Server:
     """`peel-web serve` in a subprocess on 127.0.0.1."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, *extra_args: str) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
@@ -75,6 +75,7 @@ class Server:
                 str(self.port),
                 "--log-level",
                 "warning",
+                *extra_args,
             ],
             cwd=ROOT,
             stdout=subprocess.PIPE,
