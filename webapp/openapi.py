@@ -109,13 +109,14 @@ def _search_params(paged: bool = True) -> list[dict[str, Any]]:
                _STR, many=True)
         for f in FACETS
     ]
-    params.append(_param("sort", "Default: relevance with a query, newest without.",
-                         {"enum": list(SORTS)}))
+    params.append(_param("sort", f"{' | '.join(SORTS)}; by default relevance with a query, "
+                         "newest report first without one.", {"enum": list(SORTS)}))
     if paged:
         params += [
-            _param("page", "Page of results.",
+            _param("page", f"Page of results, 1 to {MAX_PAGE:,}.",
                    {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
-            _param("per_page", "Results per page.", {"type": "integer", "minimum": 1,
+            _param("per_page", f"Results per page, 1 to {MAX_PER_PAGE} "
+                   f"(default {DEFAULT_PER_PAGE}).", {"type": "integer", "minimum": 1,
                    "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}),
         ]
     return params
