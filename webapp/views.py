@@ -17,7 +17,15 @@ from indexer.search.citation import Citation, cite, csl, source_url
 from indexer.search.engine import SearchResult
 from indexer.search.request import SearchRequest
 from webapp.lang_views import LangNotes, lang_json, lang_notes
-from webapp.urls import clear_filters_url, search_url, section_url, toggle_url
+from webapp.urls import (
+    back_url,
+    clear_filters_url,
+    export_url,
+    result_url,
+    search_url,
+    section_url,
+    toggle_url,
+)
 
 
 def is_area(section: Section) -> bool:
@@ -110,6 +118,9 @@ class SearchPage:
     clear_url: str = ""
     api_url: str = ""
     csv_url: str = ""
+    csv_excel_url: str = ""
+    jsonl_url: str = ""
+    atom_url: str = ""
     notices: tuple[str, ...] = ()
     trends_url: str = "/trends"  # the research views of the same search
     grid_url: str = "/grid"
@@ -132,7 +143,10 @@ def search_page(
     if result is not None:
         req = result.request  # its filter values as stored ("force=kent" -> "Kent Police")
     page = SearchPage(req, error=error, api_url=search_url(req, "/api/search", page=req.page),
-                      csv_url=search_url(req, "/api/search.csv"),
+                      csv_url=export_url(req, "/api/search.csv"),
+                      csv_excel_url=export_url(req, "/api/search.csv", bom="1"),
+                      jsonl_url=export_url(req, "/api/search.jsonl"),
+                      atom_url=export_url(req, "/api/search.atom"),
                       trends_url=search_url(req, "/trends"), grid_url=search_url(req, "/grid"))
     page.sorts = [
         Link(label, search_url(req, sort=key), req.effective_sort == key, key)
@@ -140,6 +154,12 @@ def search_page(
         if key != "relevance" or req.q
     ]
     if result is None:
+        page.active = [
+            Link(f"{f.label}: {f.value_label(v)}", toggle_url(req, f.name, v))
+            for f in FACETS for v in req.filters.get(f.name, ())
+        ]
+        if req.filters:
+            page.clear_url = clear_filters_url(req)
         return page
     page.total = result.total
     page.pages = result.pages
@@ -149,7 +169,7 @@ def search_page(
         ResultItem(
             hit.section,
             Markup(hit.snippet),
-            section_url(hit.section.report_id, hit.section.anchor, req.q),
+            result_url(req, hit.section.report_id, hit.section.anchor),
             kind_label(hit.section),
             GRADE_CLASSES.get(hit.section.grade, "none"),
             question_label(hit.section),
@@ -219,7 +239,9 @@ def search_json(page: SearchPage) -> dict[str, Any]:
                 "kind": r.section.kind,
                 "heading": r.section.heading,
                 "snippet": str(r.snippet),
-                "url": r.url,
+                # The documented contract: the passage with the query highlighted (pages carry
+                # the whole search state in their links instead).
+                "url": section_url(r.section.report_id, r.section.anchor, req.q),
                 "report_title": r.section.report_title,
                 "region": r.section.region,
                 "theme": r.section.theme,
@@ -248,6 +270,10 @@ class SectionView:
     hit: bool
     question_label: str = ""
     citation: Citation | None = None
+    hit_count: int = 0  # highlighted words in this section
+    hit_number: int = 0  # this section's place among the sections with hits (1-based)
+    prev_hit: str = ""  # anchor of the previous section with hits
+    next_hit: str = ""  # anchor of the next section with hits
 
 
 @dataclass(slots=True)
@@ -263,6 +289,11 @@ class ReportPage:
     error: str = ""
     source_url: str = ""  # the report's address on the inspectorate's site
     source_url_derived: bool = False  # built from the site's URL patterns, not recorded
+    first_hit: str = ""  # anchor of the first section with hits
+
+    @property
+    def hit_words(self) -> int:
+        return sum(v.hit_count for v in self.sections)
 
 
 def report_page(
@@ -272,12 +303,18 @@ def report_page(
     hit_flags: list[bool],
     error: str = "",
     base_url: str = "",
+    state: SearchRequest | None = None,
 ) -> ReportPage:
-    """`base_url` (the site's scheme and host) makes each section's permalink absolute."""
+    """A report's sections with their highlights, each section with hits linked to the
+    previous and next one; `base_url` (the site's scheme and host) makes each section's
+    permalink absolute; `state` is the search the report was opened from."""
     first = sections[0]
     base = base_url.rstrip("/")
-    views = [
-        SectionView(
+    hit_anchors = [s.anchor for s, hit in zip(sections, hit_flags, strict=True) if hit]
+    views = []
+    for s, html, hit in zip(sections, highlighted, hit_flags, strict=True):
+        number = hit_anchors.index(s.anchor) + 1 if hit else 0
+        views.append(SectionView(
             s,
             [Markup(p) for p in html.split("\n\n") if p.strip()],
             kind_label(s),
@@ -285,10 +322,13 @@ def report_page(
             hit,
             question_label(s),
             cite(s, base + section_url(s.report_id, s.anchor)),
-        )
-        for s, html, hit in zip(sections, highlighted, hit_flags, strict=True)
-    ]
-    back = search_url(SearchRequest(q=q)) if q else ""
+            html.count("<mark>") if hit else 0,
+            number,
+            hit_anchors[number - 2] if number > 1 else "",
+            hit_anchors[number] if hit and number < len(hit_anchors) else "",
+        ))
+    state = state or SearchRequest(q=q)
+    back = back_url(state) if state.q or state.filters else ""
     url, derived = source_url(first)
     return ReportPage(
         first.report_id,
@@ -302,6 +342,7 @@ def report_page(
         error,
         url,
         derived,
+        hit_anchors[0] if hit_anchors else "",
     )
 
 

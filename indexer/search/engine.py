@@ -165,6 +165,22 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
 
+@dataclass(frozen=True, slots=True)
+class _Match:
+    """A query's match set (document numbers, ascending) and the filters' selection of it."""
+
+    q: query.Query | None
+    matched: np.ndarray
+    scores: np.ndarray | None  # aligned with `matched`; None without a query
+    masks: dict[str, np.ndarray]  # facet -> which of `matched` it keeps
+    keep: np.ndarray  # every facet's mask combined
+    docs: np.ndarray  # matched[keep]
+    selected: dict[str, np.ndarray]
+    absent: dict[str, list[str]]
+    stored: dict[str, dict[str, str]]  # each filter value as given -> as stored
+    understood: lang.Understood  # the query as the query language read it
+
+
 @dataclass(slots=True)
 class _Columns:
     """Facet and sort columns of one build as arrays indexed by document number."""
@@ -519,17 +535,16 @@ class Archive:
         with self._using() as gen, gen.reader() as rd:
             return self._search(gen, rd, req, deadline, snippets, rows)
 
-    def _search(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline,
-                snippets: bool = True, rows: int | None = None, suggestions: bool = True
-                ) -> SearchResult:
+    def matches(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline
+                ) -> _Match:
+        """The query's match set with its scores, and what the filters (the URL's and the
+        query's field terms) keep of it: shared by a page of results and a whole export."""
         cols = gen.columns
-        searcher = rd.searcher
         understood = lang.understand(req.q, req.literal) if req.q else lang.Understood("")
         selected, absent, stored = self._filter_codes(cols, req.filters, understood.filters())
         q, matched, scores = self._match(
             gen, rd, req.q if understood.text else "", deadline, req.literal)
         deadline.check()
-
         masks = {
             name: np.isin(cols.codes[name][matched], codes) for name, codes in selected.items()
         }
@@ -537,6 +552,16 @@ class Archive:
         for mask in masks.values():
             keep &= mask
         docs = matched[keep]
+        return _Match(q, matched, scores, masks, keep, docs, selected, absent, stored, understood)
+
+    def _search(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline,
+                snippets: bool = True, rows: int | None = None, suggestions: bool = True
+                ) -> SearchResult:
+        cols = gen.columns
+        searcher = rd.searcher
+        m = self.matches(gen, rd, req, deadline)
+        q, matched, scores, masks, keep, docs = m.q, m.matched, m.scores, m.masks, m.keep, m.docs
+        selected, absent, stored, understood = m.selected, m.absent, m.stored, m.understood
 
         facets = self._count_facets(cols, matched, masks, selected, absent)
         start, end = (0, rows) if rows is not None else (

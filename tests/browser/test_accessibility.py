@@ -15,7 +15,11 @@ PAGES = {
     "filtered": "/?q=demand&grade=Good&kind=question",
     "no results": "/?q=zzzzqqqq",
     "bad query": '/?q=%22unbalanced',
+    "bad query with filters": "/?q=%22unbalanced&grade=Good&kind=question",
+    "last page": "/?q=force&per_page=3&page=4",
     "report": "/reports/metropolitan-2016-efficiency?q=demand",
+    "report from a filtered search": "/reports/metropolitan-2016-efficiency?q=demand&grade=Good",
+    "report without a search": "/reports/metropolitan-2016-efficiency",
     "not found": "/reports/no-such-report",
     "force profile": "/forces/kent",
     "force profile, nothing held": "/forces/wiltshire",
@@ -31,6 +35,8 @@ PAGES = {
     "help": "/help",
     "glossary": "/glossary",
     "similar passages": "/sections/metropolitan-2016-efficiency:q2/similar",
+    "API guide": "/api",
+    "accessibility statement": "/accessibility",
 }
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
