@@ -116,3 +116,19 @@ def test_api_guide_lists_every_route(client: httpx.Client, spec: dict[str, Any])
     for path in spec["paths"]:
         assert f"<code>GET {path}</code>" in page
     assert 'href="/openapi.json"' in page
+
+
+@pytest.mark.parametrize("path", [
+    "/api/trends?q=demand", "/api/grid?q=demand", "/api/forces", "/api/forces/kent",
+    "/api/about", "/api/suggest?q=solv", "/api/sections/metropolitan-2016-efficiency:q2/similar",
+    "/api/glossary",
+])
+def test_research_and_language_routes_match_the_schema(
+    client: httpx.Client, spec: dict[str, Any], path: str
+) -> None:
+    r = client.get(path)
+    assert r.status_code == 200, r.text
+    template = {"/api/forces/kent": "/api/forces/{slug}",
+                "/api/sections/metropolitan-2016-efficiency:q2/similar":
+                "/api/sections/{section_id}/similar"}.get(path.split("?")[0], path.split("?")[0])
+    check(spec, template, 200, r.json())

@@ -9,6 +9,7 @@ is a 503 with a sentence.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -203,6 +204,10 @@ def create_app(settings: Settings) -> Starlette:
     async def unreadable(request: Request, exc: Exception) -> Response:
         return await http_error(request, HTTPException(503, str(exc)))  # logged by the engine
 
+    async def over_budget(request: Request, exc: Exception) -> Response:
+        # A search past its time budget, or no free search slot: a 503 saying what to do.
+        return await http_error(request, HTTPException(503, str(exc), headers=unavailable(503)))
+
     async def server_error(request: Request, exc: Exception) -> Response:
         message = "Something went wrong on our side; the error has been logged."
         response: Response
@@ -220,9 +225,10 @@ def create_app(settings: Settings) -> Starlette:
         Route("/reports/{report_id}", report),
         Route("/api/reports/{report_id}", api_report),
         Route("/healthz", healthz),
-        *profile_routes(archive, templates),
-        *research_routes(archive, html),
-        *lang_routes(archive, html),
+        # These views read the index in their handlers: run each in the search pool, so the
+        # event loop (static files, health, other searches) never waits for them.
+        *offloaded(pool, [*profile_routes(archive, templates), *research_routes(archive, html),
+                          *lang_routes(archive, html)]),
         *downloads.routes(archive, settings, run_search, pool),
         *info.routes(templates),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
@@ -236,7 +242,8 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
         routes=routes,
         exception_handlers={
-            HTTPException: http_error, IndexReadError: unreadable, Exception: server_error,
+            HTTPException: http_error, IndexReadError: unreadable, SearchTooBroad: over_budget,
+            Busy: over_budget, Exception: server_error,
         },
     )
     app.state.archive = archive
@@ -244,3 +251,21 @@ def create_app(settings: Settings) -> Starlette:
     app.add_middleware(RelativeRedirects, public_url=settings.public_url)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     return app
+
+
+def offloaded(pool: WorkPool, routes: list[Route]) -> list[Route]:
+    """The routes with each endpoint run in a thread of `pool` (its own event loop there):
+    for handlers that do blocking work on the index between their awaits-free lines. A full
+    pool is a 503 (`Busy`), as for searches."""
+
+    def wrap(endpoint: Callable[[Request], Awaitable[Response]]
+             ) -> Callable[[Request], Awaitable[Response]]:
+        def in_thread(request: Request) -> Response:
+            return asyncio.run(endpoint(request))  # type: ignore[arg-type]
+
+        async def run(request: Request) -> Response:
+            return await pool.run(in_thread, request)
+
+        return run
+
+    return [Route(r.path, wrap(r.endpoint), name=r.name) for r in routes]

@@ -38,6 +38,7 @@ SECTION = _obj({
     "question_number": {"type": ["integer", "null"]}, "question": _STR, "grade": _STR,
     "grade_note": _STR, "kind": _STR, "heading": _STR, "text": _STR, "position": _INT,
     "source": _STR, "updated": {**_NSTR, "format": "date"}, "url": _STR,
+    "grade_source": _STR, "theme": _STR,
 })
 
 RESULT = _obj({
@@ -83,12 +84,56 @@ ERROR = _obj({"error": _STR, "status": {"type": "integer", "minimum": 400, "maxi
 EXPORT_ROW = _obj({
     "section_id": _STR, "report_id": _STR, "report_title": _STR, "report_type": _STR,
     "force": _STR, "region": _STR, "cycle": _STR, "year": _INT, "pillar": _STR,
-    "question_number": {"type": ["integer", "null"]}, "question": _STR, "grade": _STR,
-    "grade_note": _STR, "kind": _STR, "heading": _STR, "updated": {**_NSTR, "format": "date"},
+    "question_number": {"type": ["integer", "null"]}, "question": _STR, "theme": _STR,
+    "grade": _STR, "grade_note": _STR, "grade_source": _STR, "kind": _STR, "heading": _STR,
+    "updated": {**_NSTR, "format": "date"},
     "url": {"type": "string", "format": "uri", "description": "Absolute archive link."},
     "source_url": {"type": "string", "description": "The report's published address."},
     "text": _STR,
 })
+
+
+_ARR = {"type": "array"}
+_OBJ = {"type": "object"}
+_NUM = {"type": "number"}
+
+TRENDS = _obj({
+    "query": _STR, "filters": _OBJ, "unit": _STR, "grades": _ARR,
+    "cycles": {"type": "array", "items": _obj({
+        "cycle": _STR, "sections": _INT, "matches": _INT, "per_100": _NUM, "forces": _INT,
+        "reports": _INT, "by_grade": _ARR, "url": _STR})},
+    "other_report_types": _ARR, "breaks": _ARR,
+})
+
+GRID = _obj({
+    "query": _STR, "filters": _OBJ, "show": _obj({"kind": _STR, "value": _STR}),
+    "only_matched": {"type": "boolean"}, "cycles": {"type": "array", "items": _STR},
+    "breaks": _ARR, "choices": _ARR,
+    "rows": {"type": "array", "items": _obj({
+        "force": _STR, "force_slug": _STR, "region": _STR, "matches": _INT, "cells": _ARR})},
+})
+
+FORCES = _obj({"regions": {"type": "array", "items": _obj({"region": _STR, "forces": _ARR})}})
+
+PROFILE = _obj({
+    "force": _obj({"name": _STR, "short": _STR, "slug": _STR, "region": _STR}),
+    "sections": _INT, "cycles": _ARR, "judgments": _ARR, "timeline": _ARR, "findings": _ARR,
+    "reports": _ARR,
+})
+
+ABOUT = _obj({
+    "reports": _INT, "sections": _INT, "summary": _STR, "built_at": _NSTR, "cycles": _ARR,
+})
+
+SUGGEST = _obj({"query": _STR, "suggestions": {"type": "array", "items": _obj({
+    "text": _STR, "query": _STR, "kind": _STR})}})
+
+SIMILAR = _obj({"section_id": _STR, "key_terms": _ARR, "similar": {
+    "type": "array", "items": _obj({"section_id": _STR, "report_id": _STR, "heading": _STR,
+                                    "score": _NUM, "url": _STR})}})
+
+GLOSSARY = _obj({"terms": {"type": "array", "items": _obj({
+    "term": _STR, "expansions": _ARR, "meaning": _STR, "sections": _INT})}})
 
 
 def _param(name: str, description: str, schema: dict[str, Any], many: bool = False
@@ -191,6 +236,71 @@ def document(site_name: str = "PEEL archive") -> dict[str, Any]:
                 "responses": {"200": _json("Report", "The report."),
                               "404": _json("Error", "No report has that id.")},
             }},
+            "/api/trends": {"get": {
+                "summary": "Matches per 100 sections of each PEEL cycle, by grade (the trend view)",
+                "parameters": _search_params(paged=False)[:-1],
+                "responses": {"200": _json("Trends", "The trend."), "400": _BAD},
+            }},
+            "/api/trends.csv": {"get": {
+                "summary": "The trend as CSV, one row per PEEL cycle",
+                "parameters": _search_params(paged=False)[:-1],
+                "responses": {"200": {"description": "CSV", "content": {"text/csv": {
+                    "schema": text}}}, "400": _BAD},
+            }},
+            "/api/grid": {"get": {
+                "summary": "Forces x cycles: the grade of a theme or pillar, with matches",
+                "parameters": [*_search_params(paged=False)[:-1],
+                               _param("show", "theme:NAME or pillar:NAME.", _STR),
+                               _param("only", "matched: only forces with a match.", _STR)],
+                "responses": {"200": _json("Grid", "The grid."), "400": _BAD},
+            }},
+            "/api/grid.csv": {"get": {
+                "summary": "The grid as CSV, one row per force and cycle",
+                "parameters": [*_search_params(paged=False)[:-1],
+                               _param("show", "theme:NAME or pillar:NAME.", _STR),
+                               _param("only", "matched: only forces with a match.", _STR)],
+                "responses": {"200": {"description": "CSV", "content": {"text/csv": {
+                    "schema": text}}}, "400": _BAD},
+            }},
+            "/api/forces": {"get": {
+                "summary": "The 43 forces by region, with the reports held for each",
+                "responses": {"200": _json("Forces", "The forces.")},
+            }},
+            "/api/forces/{slug}": {"get": {
+                "summary": "A force's profile: every judgment held, by cycle, and its findings",
+                "parameters": [{"name": "slug", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": _json("Profile", "The profile."),
+                              "404": _json("Error", "No force has that slug.")},
+            }},
+            "/api/forces/{slug}.csv": {"get": {
+                "summary": "A force's judgments as CSV",
+                "parameters": [{"name": "slug", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "CSV", "content": {"text/csv": {
+                    "schema": text}}}, "404": _json("Error", "No force has that slug.")},
+            }},
+            "/api/about": {"get": {
+                "summary": "What the archive holds: reports and sections by cycle and type",
+                "responses": {"200": _json("About", "The coverage.")},
+            }},
+            "/api/suggest": {"get": {
+                "summary": "Completions of the query's last word (autocomplete)",
+                "parameters": [_param("q", "The query typed so far.", _STR)],
+                "responses": {"200": _json("Suggest", "The completions.")},
+            }},
+            "/api/sections/{section_id}/similar": {"get": {
+                "summary": "Passages of other reports most like a section",
+                "parameters": [{"name": "section_id", "in": "path", "required": True,
+                                "schema": {"type": "string"}},
+                               _param("limit", "How many (default 8).", _INT)],
+                "responses": {"200": _json("Similar", "The similar passages."),
+                              "404": _json("Error", "No section has that id.")},
+            }},
+            "/api/glossary": {"get": {
+                "summary": "The policing terms the search understands, with their counts",
+                "responses": {"200": _json("Glossary", "The glossary.")},
+            }},
             "/healthz": {"get": {
                 "summary": "Whether the index is loaded, and what it holds",
                 "responses": {"200": _json("Health", "The archive is serving.")},
@@ -205,6 +315,8 @@ def document(site_name: str = "PEEL archive") -> dict[str, Any]:
         "components": {"schemas": {
             "SearchResponse": SEARCH, "Result": RESULT, "FacetValue": FACET_VALUE,
             "Report": REPORT, "Section": SECTION, "Health": HEALTH, "Error": ERROR,
-            "ExportRow": EXPORT_ROW,
+            "ExportRow": EXPORT_ROW, "Trends": TRENDS, "Grid": GRID, "Forces": FORCES,
+            "Profile": PROFILE, "About": ABOUT, "Suggest": SUGGEST, "Similar": SIMILAR,
+            "Glossary": GLOSSARY,
         }},
     }
