@@ -354,7 +354,9 @@ def _public(section: Section) -> dict[str, Any]:
 
 
 def file_name(source: str) -> str:
-    return source.replace("\\", "/").rsplit("/", 1)[-1]
+    # Only "/" separates folders: a name's own "\\xNN" escapes (bytes that were not UTF-8)
+    # stay part of it.
+    return source.rsplit("/", 1)[-1]
 
 
 def report_json(page: ReportPage) -> dict[str, Any]:
