@@ -256,6 +256,13 @@ class Archive:
     def manifest(self) -> dict[str, Any]:
         return self._generation().opened.manifest
 
+    def drop_caches(self) -> None:
+        """Empty the query-time caches of the build in service (decoded postings and
+        positions), as after a restart; for measuring cold queries."""
+        with self._lock:
+            gen = self._generation()
+            gen.terms.drop_caches()
+
     def section_count(self) -> int:
         return int(self._generation().columns.live.sum())
 

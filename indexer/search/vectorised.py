@@ -52,6 +52,11 @@ class TermIndex:
         self._cache_bytes = cache_bytes
         self._cached_bytes = 0
 
+    def drop_caches(self) -> None:
+        """Forget every cached posting list."""
+        self._cache.clear()
+        self._cached_bytes = 0
+
     def _field_lengths(self, name: str) -> np.ndarray:
         """Each document's (byte-quantised) field length, as Whoosh's scorer sees it."""
         out = np.ones(self.doc_count, dtype=np.float64)
