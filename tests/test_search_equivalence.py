@@ -18,6 +18,7 @@ QUERIES = [
     '"risk of harm assessment"', "solv*", "NOT demand", "plans AND NOT ICT", "Taser",
     '"current demand"', '"the force"', '"risk of harm"', '"force is good"', '"demand" OR THRIVE',
     '"planning for demand in the future" AND force', '"no such phrase anywhere"',
+    "",  # browsing: every section, newest or oldest first
 ]
 FILTERS: list[dict[str, tuple[str, ...]]] = [
     {}, {"grade": ("Good",)}, {"grade": ("Good", "Requires improvement")},
@@ -125,9 +126,11 @@ def test_a_build_with_deleted_documents_answers_like_plain_whoosh(tmp_path: Path
     assert not build([corpus], tmp_path / "ix").failures
     fast, plain = Archive(tmp_path / "ix"), Archive(tmp_path / "ix", vectorised=False)
     assert fast._generation().searcher.reader().has_deletions()
-    for q in [*QUERIES, ""]:
+    for q, filters in [*((q, {}) for q in QUERIES), ("", {"grade": ("Good",)}),
+                       ("", {"grade": ("Good", "Inadequate")}), ("force", {"grade": ("Good",)})]:
         for sort in ("relevance", "newest", "oldest"):
-            req = SearchRequest(q=q, per_page=100, sort=sort if q or sort != "relevance" else "")
+            req = SearchRequest(q=q, filters=filters, per_page=100,
+                                sort=sort if q or sort != "relevance" else "")
             a, b = fast.search(req), plain.search(req)
             assert a.total == b.total, q
             assert [h.section.section_id for h in a.hits] == [

@@ -23,7 +23,9 @@ from whoosh import qparser, query
 from indexer.model import Section
 from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS
 from indexer.search import highlight
+from indexer.search.browse import BrowseOrder, chronological
 from indexer.search.request import QueryProblem, SearchRequest
+from indexer.search.stored import StoredFields
 from indexer.search.vectorised import TermIndex
 from indexer.store import (
     IndexUnavailable,
@@ -123,6 +125,10 @@ class _Generation:
         self.searcher = opened.whoosh.searcher()
         self.columns = self._load_columns()
         self.terms = TermIndex(self.searcher, tuple(TEXT_FIELDS))
+        self.stored = StoredFields(self.searcher.reader())
+        cols = self.columns
+        self.browse: BrowseOrder[dict[str, list[FacetCount]]] = BrowseOrder(
+            cols.chron, cols.position, cols.live)
         self.users = 0  # requests using this build now
 
     def _load_columns(self) -> _Columns:
@@ -277,12 +283,7 @@ class Archive:
         Parsing needs only the schema, which every build of this schema version shares, so it
         never touches the build in service.
         """
-        parser = _Parser(TEXT_FIELDS, _query_schema())
-        parser.remove_plugin_class(qparser.FieldsPlugin)
-        parser.remove_plugin_class(qparser.BoostPlugin)
-        # "[a TO z]" would expand to every indexed word in between: brackets are plain text.
-        parser.remove_plugin_class(qparser.RangePlugin)
-        parsed = parser.parse(q)
+        parsed = _query_parser().parse(q)
         if parsed is query.NullQuery or isinstance(parsed, type(query.NullQuery)):
             raise QueryProblem(
                 "The query has no words to search for (common words such as "
@@ -367,18 +368,35 @@ class Archive:
             else:
                 matched = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
                 matched.sort()
+        elif self.vectorised:
+            # Browsing: the build's live documents already in the page's order.
+            newest = req.effective_sort != "oldest"
+            matched = gen.browse.ordered(newest)
         else:
             matched = np.flatnonzero(cols.live)
+        presorted = q is None and self.vectorised
 
-        masks = {
-            name: np.isin(cols.codes[name][matched], codes) for name, codes in selected.items()
-        }
-        keep = np.ones(len(matched), dtype=bool)
-        for mask in masks.values():
-            keep &= mask
-        docs = matched[keep]
-
-        facets = self._count_facets(cols, matched, masks, selected, absent)
+        if presorted and len(selected) == 1:
+            # Browsing one facet's values: precomputed per-value orders and joint counts.
+            ((name, codes),) = selected.items()
+            docs = gen.browse.with_values(name, cols.codes, codes, newest)
+            facets = self._facet_lists(
+                cols, gen.browse.counts_given(name, cols.codes, codes), selected, absent)
+        else:
+            masks = {
+                name: np.isin(cols.codes[name][matched], codes)
+                for name, codes in selected.items()
+            }
+            keep = np.ones(len(matched), dtype=bool)
+            for mask in masks.values():
+                keep &= mask
+            docs = matched[keep]
+            if presorted and not selected and not absent:
+                unfiltered = gen.browse.unfiltered_counts(
+                    lambda: self._count_facets(cols, matched, masks, selected, absent))
+                facets = {name: list(values) for name, values in unfiltered.items()}
+            else:
+                facets = self._count_facets(cols, matched, masks, selected, absent)
         start = (req.page - 1) * req.per_page
         end = start + req.per_page
         page_docs: list[tuple[int, float | None]] = []
@@ -393,7 +411,8 @@ class Archive:
                 results = searcher.search(q, limit=end, filter=allow)
                 page_docs = [(hit.docnum, hit.score) for hit in results[start:end]]
             else:
-                order = self._chronological(cols, docs, newest=sort != "oldest")
+                order = docs if presorted else self._chronological(
+                    cols, docs, newest=sort != "oldest")
                 page_docs = [(int(d), None) for d in order[start:end]]
         elif len(docs):
             notices.append(f"Page {req.page} is past the last page of results.")
@@ -401,18 +420,15 @@ class Archive:
         terms = self._terms(q, searcher.reader()) if q is not None else frozenset()
         hits = []
         for docnum, score in page_docs:
-            section = from_stored(searcher.stored_fields(docnum))
+            section = from_stored(gen.stored.get(docnum))
             snippet = self.snippet(section.text, terms) if snippets else ""
             hits.append(Hit(section, snippet, score))
         return SearchResult(req, len(docs), hits, facets, terms, tuple(notices))
 
     @staticmethod
     def _chronological(cols: _Columns, docs: np.ndarray, newest: bool) -> np.ndarray:
-        rank = cols.chron[docs]
         # Reports newest (or oldest) first; sections inside a report in reading order.
-        order = np.lexsort((cols.position[docs], -rank if newest else rank))
-        result: np.ndarray = docs[order]
-        return result
+        return chronological(cols.chron, cols.position, docs, newest)
 
     @staticmethod
     def _count_facets(
@@ -423,19 +439,35 @@ class Archive:
         absent: dict[str, list[str]],
     ) -> dict[str, list[FacetCount]]:
         """Counts per facet over the match set filtered by every *other* facet."""
-        out: dict[str, list[FacetCount]] = {}
+        counts: dict[str, np.ndarray] = {}
         for facet in FACETS:
             keep = np.ones(len(matched), dtype=bool)
             for name, mask in masks.items():
                 if name != facet.name:
                     keep &= mask
+            counts[facet.name] = np.bincount(cols.codes[facet.name][matched[keep]],
+                                             minlength=len(cols.vocab[facet.name]))
+        return Archive._facet_lists(cols, counts, selected, absent)
+
+    @staticmethod
+    def _facet_lists(
+        cols: _Columns,
+        all_counts: dict[str, np.ndarray],
+        selected: dict[str, np.ndarray],
+        absent: dict[str, list[str]],
+    ) -> dict[str, list[FacetCount]]:
+        """Each facet's values as listed: those counted or chosen, in the facet's order."""
+        out: dict[str, list[FacetCount]] = {}
+        for facet in FACETS:
             vocab = cols.vocab[facet.name]
-            counts = np.bincount(cols.codes[facet.name][matched[keep]], minlength=len(vocab))
+            counts = all_counts[facet.name]
             chosen = set(selected.get(facet.name, np.array([], dtype=np.int32)).tolist())
+            # Only the values counted or chosen, in vocabulary order (the sorts below are stable).
+            shown = sorted(chosen.union(np.flatnonzero(counts).tolist()))
             values = [
                 FacetCount(vocab[i], facet.value_label(vocab[i]), int(counts[i]), i in chosen)
-                for i in range(len(vocab))
-                if vocab[i] and (counts[i] > 0 or i in chosen)
+                for i in shown
+                if vocab[i]
             ]
             values += [
                 FacetCount(v, facet.value_label(v), 0, True) for v in absent.get(facet.name, [])
@@ -493,6 +525,18 @@ class Archive:
 @functools.lru_cache(maxsize=1)
 def _query_schema() -> Any:
     return whoosh_schema()
+
+
+@functools.lru_cache(maxsize=1)
+def _query_parser() -> _Parser:
+    """The query parser, built once (building one costs more than most searches); parsing
+    keeps no state in it."""
+    parser = _Parser(TEXT_FIELDS, _query_schema())
+    parser.remove_plugin_class(qparser.FieldsPlugin)
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    # "[a TO z]" would expand to every indexed word in between: brackets are plain text.
+    parser.remove_plugin_class(qparser.RangePlugin)
+    return parser
 
 
 def _top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:

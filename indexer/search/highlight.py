@@ -37,13 +37,25 @@ def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=4096)
+def _exact(words: frozenset[str]) -> re.Pattern[str]:
+    """Whole tokens equal to one of `words` (as written), starting where a candidate starts and
+    ending where a candidate would end."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w*])(?<![\w*]\.)(?:{alternatives})(?![\w*])(?!\.[\w*])")
+
+
 def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    """Character spans of the words in `text` whose indexed form is one of `terms`."""
+    """Character spans of the words in `text` whose indexed form is one of `terms`.
+
+    Each distinct candidate word is stemmed once; a second scan of the words that matched gives
+    their spans (the per-occurrence work stays in the regex engine)."""
     if not terms:
         return []
-    return [
-        m.span() for m in _candidates(terms).finditer(text) if stem_word(m.group().lower()) in terms
-    ]
+    found = {w for w in set(_candidates(terms).findall(text)) if stem_word(w.lower()) in terms}
+    if not found:
+        return []
+    return [m.span() for m in _exact(frozenset(found)).finditer(text)]
 
 
 def match_spans_reference(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
