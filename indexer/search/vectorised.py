@@ -52,11 +52,13 @@ class TermIndex:
         self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._cache_bytes = cache_bytes
         self._cached_bytes = 0
+        self._idf: dict[tuple[str, str], float] = {}  # a build's statistics never change
 
     def drop_caches(self) -> None:
         """Forget every cached posting list."""
         self._cache.clear()
         self._cached_bytes = 0
+        self._idf.clear()
 
     def _field_lengths(self, name: str) -> np.ndarray:
         """Each document's (byte-quantised) field length, as Whoosh's scorer sees it."""
@@ -114,8 +116,12 @@ class TermIndex:
         return np.concatenate(id_parts), np.concatenate(w_parts)
 
     def idf(self, fieldname: str, text: str) -> float:
-        n = self.reader.doc_frequency(fieldname, text)
-        return log(self.doc_count / (n + 1)) + 1
+        key = (fieldname, text)
+        value = self._idf.get(key)
+        if value is None:
+            n = self.reader.doc_frequency(fieldname, text)
+            value = self._idf[key] = log(self.doc_count / (n + 1)) + 1
+        return value
 
     # -- evaluation --------------------------------------------------------------------------
 
@@ -307,7 +313,11 @@ def _tree(fn: Any, items: list[Scored]) -> Scored:
 
 
 def _union(a: Scored, b: Scored) -> Scored:
-    ids = np.union1d(a[0], b[0])
+    # Both sides ascending: a stable sort of the two runs is a merge (no hashing, as union1d).
+    ids = np.concatenate((a[0], b[0]))
+    ids.sort(kind="stable")
+    if len(ids) > 1:
+        ids = ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
     # A document in one side only gets that side's score: x + 0.0 == x exactly.
     scores = np.zeros(len(ids), dtype=np.float64)
     scores[np.searchsorted(ids, a[0])] = a[1]
