@@ -542,18 +542,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "sizes": [],
     }
-    for size in args.sizes:
-        results["sizes"].append(bench_size(size, args, work))
-    results["seconds"] = (dt.datetime.now() - started).total_seconds()
-    results["skipped"] = skipped_phases(results)
-
     args.out_dir.mkdir(parents=True, exist_ok=True)
     stem = "smoke" if args.smoke else f"bench-{started:%Y%m%d-%H%M%S}"
     json_path = args.out_dir / f"{stem}.json"
     md_path = args.out_dir / f"{stem}.md"
-    json_path.write_text(json.dumps(results, indent=2, default=_json_default))
-    table = markdown(results)
-    md_path.write_text(table + "\n")
+    for size in args.sizes:
+        results["sizes"].append(bench_size(size, args, work))
+        # Written after every size, so that a run cut short keeps what it measured.
+        results["seconds"] = (dt.datetime.now() - started).total_seconds()
+        results["skipped"] = skipped_phases(results)
+        json_path.write_text(json.dumps(results, indent=2, default=_json_default))
+        table = markdown(results)
+        md_path.write_text(table + "\n")
     print(table)
     print(f"results: {json_path} and {md_path}")
     for phase in results["skipped"]:
