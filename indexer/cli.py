@@ -12,7 +12,7 @@ import click
 from tqdm import tqdm
 
 from indexer.build import BuildResult, FileResult, Previous, build, parse_all
-from indexer.fetch import Fetcher, FetchError, expand
+from indexer.fetch import Fetcher, FetchError, expand, site_pages
 from indexer.model import GRADES, KINDS, PILLARS
 from indexer.store import BuildLocked
 
@@ -197,8 +197,15 @@ def describe(f: FileResult) -> list[str]:
     help="Corpus folder to save reports into (with a .provenance.json beside each).",
 )  # fmt: skip
 @click.option("--urls-file", type=click.File("r"), help="A file of URLs, one a line.")
+@click.option(
+    "--all", "everything", is_flag=True,
+    help="Every force report page of every PEEL cycle (narrow with --cycles and --force).",
+)  # fmt: skip
 @click.option("--force", "forces", multiple=True, help="Force to fetch (repeatable).")
-@click.option("--cycle", "cycles", multiple=True, help="Cycle, e.g. 2016 or 2021/22.")
+@click.option(
+    "--cycle", "--cycles", "cycles", multiple=True,
+    help="Cycle, e.g. 2016 or 2021/22 (repeatable, or comma-separated).",
+)  # fmt: skip
 @click.option("--pillar", "pillars", multiple=True, help="Pillar (before 2021); default all.")
 @click.option("--delay", default=1.0, show_default=True, help="Seconds between requests.")
 @click.option("--retries", default=3, show_default=True, help="Retries for 429/5xx errors.")
@@ -210,6 +217,7 @@ def fetch_cmd(
     urls: tuple[str, ...],
     dest: Path,
     urls_file: TextIO | None,
+    everything: bool,
     forces: tuple[str, ...],
     cycles: tuple[str, ...],
     pillars: tuple[str, ...],
@@ -219,17 +227,25 @@ def fetch_cmd(
 ) -> None:
     """Download reports into a corpus folder, politely, each saved once with its provenance.
 
-    Give URLs, a file of URLs, or selectors (--force and --cycle, optionally --pillar), which
-    are expanded through the site's URL patterns. Honours robots.txt, waits between requests,
-    retries with back-off and skips what is already saved.
+    Give URLs, a file of URLs, selectors (--force and --cycle, optionally --pillar), or --all
+    for every force overview, pillar and report page of every PEEL cycle, all expanded through
+    the site's URL patterns. Honours robots.txt, waits between requests, retries with back-off
+    and skips what is already saved or known not to exist: run it again after an interruption
+    and it goes on where it stopped.
 
     \b
-    Example:
+    Examples:
       peel-index fetch --force Durham --cycle 2021/22 --dest corpus/downloads
+      peel-index fetch --all --cycles 2016,2021/22 --dest corpus/downloads
     """
     wanted = [*urls, *(line.strip() for line in urls_file or () if line.strip())]
+    cycles = tuple(c.strip() for item in cycles for c in item.split(",") if c.strip())
     try:
-        if forces or cycles:
+        if everything:
+            if pillars:
+                raise FetchError("--all fetches every page of a cycle; --pillar does not apply")
+            wanted += site_pages(forces, cycles)
+        elif forces or cycles:
             if not (forces and cycles):
                 raise FetchError("selectors need both --force and --cycle")
             wanted += expand(forces, cycles, pillars)
@@ -239,11 +255,19 @@ def fetch_cmd(
     if not wanted:
         raise click.UsageError("give URLs, --urls-file, or --force with --cycle")
     fetcher = Fetcher(dest, mapping, delay=delay, retries=retries, log=click.echo)
-    outcomes = fetcher.fetch_all(wanted)
+    try:
+        outcomes = fetcher.fetch_all(wanted)
+    except KeyboardInterrupt:
+        click.echo("interrupted: what was saved is kept; run the same command to resume", err=True)
+        sys.exit(130)
     saved = sum(o.status == "saved" for o in outcomes)
-    failed = [o for o in outcomes if o.status.startswith("failed")]
-    skipped = len(outcomes) - saved - len(failed)
-    click.echo(f"{saved} saved, {skipped} skipped, {len(failed)} failed")
+    absent = [o for o in outcomes if "not published" in o.status]
+    # A page the site does not have is expected when enumerating (--all: not every force has
+    # every page); asked for by name, it is a failure.
+    failed = [o for o in outcomes if o.status.startswith("failed")] + ([] if everything else absent)
+    skipped = len(outcomes) - saved - len(failed) - (len(absent) if everything else 0)
+    summary = f"{saved} saved, {skipped} skipped, {len(failed)} failed"
+    click.echo(summary + (f", {len(absent)} not published" if everything else ""))
     if failed:
         sys.exit(1)
 

@@ -28,14 +28,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from indexer.forces import find_force
+from indexer.forces import FORCES, Force, find_force
 from indexer.metadata import provenance_path
-from indexer.model import PILLARS, canonical_cycle, cycle_slug, cycle_year
+from indexer.model import CYCLES, PILLARS, canonical_cycle, cycle_slug, cycle_year
 
 SITE = "hmicfrs.justiceinspectorates.gov.uk"
 SITE_HOSTS = frozenset({SITE, "www.justiceinspectorates.gov.uk", "justiceinspectorates.gov.uk"})
 USER_AGENT = "peel-archive-fetch/0.1 (+https://github.com/; polite, one request at a time)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+GONE_STATUSES = frozenset({404, 410})
+MISSING_FILE = ".fetch-missing.json"  # pages the site said do not exist, so a resume skips them
 EXTENSIONS = {"application/pdf": ".pdf", "text/plain": ".txt"}
 
 
@@ -43,18 +45,47 @@ class FetchError(Exception):
     """A selector or URL that cannot be fetched, with the reason."""
 
 
+class NotPublished(FetchError):
+    """The site answered that the page does not exist (404 or 410)."""
+
+
 def normalise_url(url: str) -> str:
     """One spelling per page: https, the current host, no /hmic(frs)/ prefix, no bare "?"."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
-    path = parts.path or "/"
+    path = re.sub(r"/{2,}", "/", parts.path or "/")  # "gov.uk///hmicfrs/…" is seen in links
     if host in SITE_HOSTS:
         host = SITE
         path = re.sub(r"^/(?:hmicfrs|hmic)(?=/)", "", path)
     if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
         path += "/"
-    path = re.sub(r"/{2,}", "/", path)
     return urlunsplit(("https", host, path, parts.query, ""))
+
+
+def _forces(names: Iterable[str]) -> list[Force]:
+    found = []
+    for name in names:
+        force = find_force(name)
+        if force is None:
+            raise FetchError(f"unknown force {name!r}")
+        found.append(force)
+    return found
+
+
+def _cycles(labels: Iterable[str]) -> list[str]:
+    found = []
+    for raw in labels:
+        cycle = canonical_cycle(raw)
+        if cycle not in CYCLES:
+            known = ", ".join(CYCLES)
+            raise FetchError(f"unrecognised PEEL cycle {raw!r} (one of {known})")
+        found.append(cycle)
+    return found
+
+
+def _pillars_of(year: int) -> list[str]:
+    """The pillar pages a pre-2021 cycle published: leadership had its own page in 2016 only."""
+    return [p for p in PILLARS if p != "Leadership" or year == 2016]
 
 
 def expand(forces: Iterable[str], cycles: Iterable[str], pillars: Iterable[str]) -> list[str]:
@@ -64,21 +95,41 @@ def expand(forces: Iterable[str], cycles: Iterable[str], pillars: Iterable[str])
     for p in wanted:
         if p not in PILLARS:
             raise FetchError(f"unknown pillar {p!r} (one of {', '.join(PILLARS)})")
-    for name in forces:
-        force = find_force(name)
-        if force is None:
-            raise FetchError(f"unknown force {name!r}")
-        for raw in cycles:
-            cycle = canonical_cycle(raw)
-            if not cycle:
-                raise FetchError(f"unrecognised cycle {raw!r}")
+    for force in _forces(forces):
+        for cycle in _cycles(cycles):
             year = cycle_year(cycle)
             if year >= 2021:
                 urls.append(f"https://{SITE}/peel-reports/{force.slug}-{cycle_slug(cycle)}/")
                 continue
             base = f"https://{SITE}/peel-assessments/peel-{year}/{force.slug}/"
-            chosen = wanted or [p for p in PILLARS if p != "Leadership" or year == 2016]
-            urls.extend(f"{base}{p.lower()}/" for p in chosen)
+            urls.extend(f"{base}{p.lower()}/" for p in wanted or _pillars_of(year))
+    return urls
+
+
+def site_pages(forces: Iterable[str] = (), cycles: Iterable[str] = ()) -> list[str]:
+    """Every force report page the site's URL patterns give (reference §5), for `fetch --all`.
+
+    Per force and cycle before 2021: the force overview, each pillar page (leadership in 2016
+    only), the 2015 and 2016 "other reports" pages and the 2018/19 detailed findings of each
+    pillar. From 2021: the one report page. Forces default to all 43, cycles to every PEEL cycle.
+    """
+    chosen = _forces(forces) if forces else list(FORCES)
+    wanted = sorted(set(_cycles(cycles)), key=CYCLES.index) if cycles else list(CYCLES)
+    urls: list[str] = []
+    for cycle in wanted:
+        year = cycle_year(cycle)
+        for force in chosen:
+            if year >= 2021:
+                urls.append(f"https://{SITE}/peel-reports/{force.slug}-{cycle_slug(cycle)}/")
+                continue
+            base = f"https://{SITE}/peel-assessments/peel-{year}/{force.slug}/"
+            urls.append(base)
+            pillars = [p.lower() for p in _pillars_of(year)]
+            urls.extend(f"{base}{p}/" for p in pillars)
+            if year in (2015, 2016):
+                urls.append(f"{base}other-reports/")
+            if year == 2018:
+                urls.extend(f"{base}{p}/detailed-findings/" for p in pillars)
     return urls
 
 
@@ -157,6 +208,8 @@ class Fetcher:
                     return response.read(), kind, response.geturl()
             except urllib.error.HTTPError as exc:
                 exc.close()
+                if exc.code in GONE_STATUSES:
+                    raise NotPublished(f"HTTP {exc.code} {exc.reason}") from exc
                 if exc.code not in RETRY_STATUSES or attempt == self.retries:
                     raise FetchError(f"HTTP {exc.code} {exc.reason}") from exc
                 self.log(f"  HTTP {exc.code} for {url}; retrying")
@@ -182,18 +235,35 @@ class Fetcher:
         return parser.can_fetch(USER_AGENT, actual_url)
 
     def fetch_all(self, urls: Iterable[str]) -> list[Outcome]:
+        """Fetch each page once. Pages the site has already said do not exist (recorded in
+        `MISSING_FILE` in `dest`) are skipped, so an interrupted run resumes where it was."""
         outcomes: list[Outcome] = []
         seen: set[str] = set()
         self.dest.mkdir(parents=True, exist_ok=True)
+        missing = self._missing()
         for raw in urls:
             url = normalise_url(raw)
             if url in seen:
                 outcomes.append(Outcome(raw, f"skipped (same page as {url})"))
                 continue
             seen.add(url)
-            outcomes.append(self.fetch(url))
-            self.log(f"{outcomes[-1].status}: {url}")
+            if url in missing:
+                outcomes.append(Outcome(url, f"skipped (not published: {missing[url]})"))
+                continue
+            outcome = self.fetch(url)
+            if outcome.status.startswith("not published"):
+                missing[url] = outcome.status.removeprefix("not published: ")
+                _write_atomic(self.dest / MISSING_FILE, json.dumps(missing, indent=1).encode())
+            outcomes.append(outcome)
+            self.log(f"{outcome.status}: {url}")
         return outcomes
+
+    def _missing(self) -> dict[str, str]:
+        try:
+            data = json.loads((self.dest / MISSING_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
     def _saved(self, url: str) -> Path | None:
         for prov in self.dest.glob(f"{file_stem(url)}.*.provenance.json"):
@@ -214,6 +284,8 @@ class Fetcher:
             return Outcome(url, "skipped (disallowed by robots.txt)")
         try:
             body, kind, final = self._get(actual)
+        except NotPublished as exc:
+            return Outcome(url, f"not published: {exc}")
         except FetchError as exc:
             return Outcome(url, f"failed: {exc}")
         path = self.dest / (file_stem(url) + EXTENSIONS.get(kind, ".html"))

@@ -43,3 +43,22 @@ ensure_chromium() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
 }
+
+# axe-core (the accessibility engine the browser tests inject into each page), from the npm
+# registry into .cache/axe; pinned so that a new release cannot change the verdicts.
+AXE_VERSION="4.10.3"
+ensure_axe() {
+  local js="$ROOT/.cache/axe/node_modules/axe-core/axe.min.js"
+  if [ -f "$js" ] && grep -q "axe v$AXE_VERSION" "$js"; then return 0; fi
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Installing Debian's npm for the accessibility checks ..." >&2
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  echo "Installing axe-core $AXE_VERSION for the accessibility checks ..." >&2
+  mkdir -p "$ROOT/.cache/axe"
+  npm install --silent --no-audit --no-fund --no-save --prefix "$ROOT/.cache/axe" \
+    "axe-core@$AXE_VERSION" >/dev/null
+}

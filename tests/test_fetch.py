@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,13 +13,13 @@ from click.testing import CliRunner
 from indexer.build import build
 from indexer.cli import main
 from indexer.fetch import Fetcher, expand, file_stem, normalise_url
+from tests.sitestub import Quiet, serving
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GWENT = (FIXTURES / "formats" / "gwent-2021-22.html").read_bytes()
 KENT = (FIXTURES / "corpus" / "kent-peel-2017-effectiveness.txt").read_bytes()
 CLEVELAND = (FIXTURES / "formats" / "cleveland-2023-25.txt").read_bytes()
 SITE = "https://hmicfrs.justiceinspectorates.gov.uk"
-
 
 class Site:
     """What the local server serves, and every path it was asked for."""
@@ -30,21 +28,11 @@ class Site:
         self.requests: list[str] = []
         self.failures_left = {"/peel-reports/cleveland-2023-25/": 1}
 
-
 @pytest.fixture
 def server() -> Iterator[tuple[str, Site]]:
     site = Site()
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # silence the test output
-            pass
-
-        def send(self, status: int, body: bytes, kind: str = "text/html") -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    class Handler(Quiet):
 
         def do_GET(self) -> None:
             site.requests.append(self.path)
@@ -70,16 +58,8 @@ def server() -> Iterator[tuple[str, Site]]:
             else:
                 self.send(404, b"not here")
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", site
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
-
+    with serving(Handler) as base:
+        yield base, site
 
 URLS = [
     f"{SITE}/peel-reports/gwent-2021-22/",
@@ -90,17 +70,14 @@ URLS = [
     f"{SITE}/private/secret-report/",
 ]
 
-
 def _host_map(base: str) -> dict[str, str]:
     return {"hmicfrs.justiceinspectorates.gov.uk": base}
-
 
 def test_normalise_url_folds_hosts_prefixes_and_bare_query() -> None:
     assert {normalise_url(u) for u in URLS[:3]} == {f"{SITE}/peel-reports/gwent-2021-22/"}
     assert file_stem(f"{SITE}/peel-assessments/peel-2016/kent/efficiency/") == (
         "kent-peel-2016-efficiency"
     )
-
 
 def test_selectors_expand_through_the_url_patterns() -> None:
     assert expand(["Durham"], ["2021/22", "2023-2025"], []) == [
@@ -111,7 +88,6 @@ def test_selectors_expand_through_the_url_patterns() -> None:
         f"{SITE}/peel-assessments/peel-2018/kent/efficiency/"
     ]
     assert len(expand(["Kent"], ["2016"], [])) == 4  # leadership exists only in 2016
-
 
 def test_fetch_saves_each_report_once_with_provenance(
     server: tuple[str, Site], tmp_path: Path
@@ -157,7 +133,6 @@ def test_fetch_saves_each_report_once_with_provenance(
     assert not result.failures
     gwent = [s for s in result.sections if s.force_slug == "gwent"]
     assert gwent and all(s.url == f"{SITE}/peel-reports/gwent-2021-22/" for s in gwent)
-
 
 def test_fetch_command(server: tuple[str, Site], tmp_path: Path) -> None:
     base, _ = server

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -38,3 +40,21 @@ def browser() -> Iterator[Browser]:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
+
+
+AXE_JS = Path(__file__).resolve().parents[2] / ".cache/axe/node_modules/axe-core/axe.min.js"
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Runs axe-core (installed by ./scripts/test from the npm registry) in the loaded page and
+    returns its violations (WCAG 2.x A and AA rules and best practices), each with its id,
+    impact and failing nodes' selectors. Injected through the DevTools protocol, so the page's
+    own Content-Security-Policy stays in force."""
+    assert AXE_JS.is_file(), f"{AXE_JS} is missing: ./scripts/test installs axe-core"
+    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' '))}))"
+    )
+    return list(result)
