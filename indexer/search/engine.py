@@ -28,6 +28,7 @@ from whoosh import collectors, qparser, query
 from indexer.model import Section
 from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS, WORDS_FIELD
 from indexer.search import highlight, lang, linear, suggest
+from indexer.search.browse import chronological
 from indexer.search.budget import MAX_EXPANSION as MAX_EXPANSION
 from indexer.search.budget import Deadline, Expansion, SearchTooBroad
 from indexer.search.fields import resolve
@@ -424,6 +425,17 @@ class Archive:
         """Make every search in flight stop at its next budget check (at server shutdown)."""
         self._stopping.set()
 
+    def drop_caches(self) -> None:
+        """Empty the query-time caches of the build in service (decoded postings and
+        positions, recent match sets), as after a restart; for measuring cold queries."""
+        gen = self._generation()
+        with gen._pool_lock:
+            readers = list(gen._all)
+        for rd in readers:
+            rd.terms.drop_caches()
+        with gen.recent_lock:
+            gen.recent.clear()
+
     def section_count(self) -> int:
         return int(self._generation().columns.live.sum())
 
@@ -681,11 +693,8 @@ class Archive:
 
     @staticmethod
     def _chronological(cols: _Columns, docs: np.ndarray, newest: bool) -> np.ndarray:
-        rank = cols.chron[docs]
         # Reports newest (or oldest) first; sections inside a report in reading order.
-        order = np.lexsort((cols.position[docs], -rank if newest else rank))
-        result: np.ndarray = docs[order]
-        return result
+        return chronological(cols.chron, cols.position, docs, newest)
 
     @staticmethod
     def _count_facets(
@@ -696,19 +705,35 @@ class Archive:
         absent: dict[str, list[str]],
     ) -> dict[str, list[FacetCount]]:
         """Counts per facet over the match set filtered by every *other* facet."""
-        out: dict[str, list[FacetCount]] = {}
+        counts: dict[str, np.ndarray] = {}
         for facet in FACETS:
             keep = np.ones(len(matched), dtype=bool)
             for name, mask in masks.items():
                 if name != facet.name:
                     keep &= mask
+            counts[facet.name] = np.bincount(cols.codes[facet.name][matched[keep]],
+                                             minlength=len(cols.vocab[facet.name]))
+        return Archive._facet_lists(cols, counts, selected, absent)
+
+    @staticmethod
+    def _facet_lists(
+        cols: _Columns,
+        all_counts: dict[str, np.ndarray],
+        selected: dict[str, np.ndarray],
+        absent: dict[str, list[str]],
+    ) -> dict[str, list[FacetCount]]:
+        """Each facet's values as listed: those counted or chosen, in the facet's order."""
+        out: dict[str, list[FacetCount]] = {}
+        for facet in FACETS:
             vocab = cols.vocab[facet.name]
-            counts = np.bincount(cols.codes[facet.name][matched[keep]], minlength=len(vocab))
+            counts = all_counts[facet.name]
             chosen = set(selected.get(facet.name, np.array([], dtype=np.int32)).tolist())
+            # Only the values counted or chosen, in vocabulary order (the sorts below are stable).
+            shown = sorted(chosen.union(np.flatnonzero(counts).tolist()))
             values = [
                 FacetCount(vocab[i], facet.value_label(vocab[i]), int(counts[i]), i in chosen)
-                for i in range(len(vocab))
-                if vocab[i] and (counts[i] > 0 or i in chosen)
+                for i in shown
+                if vocab[i]
             ]
             values += [
                 FacetCount(v, facet.value_label(v), 0, True) for v in absent.get(facet.name, [])
@@ -788,6 +813,18 @@ class Archive:
 @functools.lru_cache(maxsize=1)
 def _query_schema() -> Any:
     return whoosh_schema()
+
+
+@functools.lru_cache(maxsize=1)
+def _query_parser() -> _Parser:
+    """The query parser, built once (building one costs more than most searches); parsing
+    keeps no state in it."""
+    parser = _Parser(TEXT_FIELDS, _query_schema())
+    parser.remove_plugin_class(qparser.FieldsPlugin)
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    # "[a TO z]" would expand to every indexed word in between: brackets are plain text.
+    parser.remove_plugin_class(qparser.RangePlugin)
+    return parser
 
 
 def _top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
