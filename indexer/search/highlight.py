@@ -35,34 +35,14 @@ def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
 
     Porter stemming only rewrites the last few letters of a word (the longest rewrite is four
     letters), so a word stems to `t` only if it starts with `t` less its last four letters.
-    The pattern runs over lower-cased text and starts with the letters themselves, so the regex
-    engine can jump between occurrences; whether a match starts where the index's tokenizer
-    starts a token is checked after (`_starts_token`).
+    The lookbehinds start a candidate where the index's tokenizer would start a token.
     """
     bare = {t.removeprefix(AS_WRITTEN) for t in terms}
     prefixes = sorted({t[: max(1, len(t) - 4)] for t in bare}, key=len, reverse=True)
     alternatives = "|".join(re.escape(p) for p in prefixes)
-    return re.compile(rf"(?:{alternatives})[\w*]*(?:\.?[\w*]+)*")
-
-
-@lru_cache(maxsize=4096)
-def _exact(words: frozenset[str]) -> re.Pattern[str]:
-    """`words` as whole tokens: ending where a candidate would end."""
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:{alternatives})(?![\w*])(?!\.[\w*])")
-
-
-_TOKEN_CHAR = re.compile(r"[\w*]")
-
-
-def _starts_token(text: str, i: int) -> bool:
-    """Whether the tokenizer starts a token at `i`: not after a word character, nor after a
-    dot that follows one (the tokenizer keeps "e.g" and "x.y" as one token)."""
-    if i == 0:
-        return True
-    if _TOKEN_CHAR.match(text, i - 1):
-        return False
-    return not (text[i - 1] == "." and i >= 2 and _TOKEN_CHAR.match(text, i - 2))
+    return re.compile(
+        rf"(?<![\w*])(?<![\w*]\.)(?:{alternatives})[\w*]*(?:\.?[\w*]+)*", re.IGNORECASE
+    )
 
 
 def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
