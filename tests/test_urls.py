@@ -87,4 +87,4 @@ def test_section_url_quotes_the_id_and_anchor_and_carries_the_query() -> None:
     assert split(section_url("kent-2017", "q2", "risk & harm")) == (
         "/reports/kent-2017", [("q", "risk & harm")], "q2"
     )
-    assert section_url("a/b c", "x y#z") == "/reports/a%2Fb%20c#x%20y%23z"
+    assert section_url("a/b c", "x/y z#w") == "/reports/a%2Fb%20c#x%2Fy%20z%23w"
