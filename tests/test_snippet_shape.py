@@ -81,3 +81,35 @@ def test_escaping_keeps_quotes_and_escapes_markup() -> None:
         f"say \"{HIT}\" &amp; it's &lt;b&gt;"
     )
     assert snippet("it's \"THRIVE\" & <b>", TERMS) == f"it's \"{HIT}\" &amp; &lt;b&gt;"
+
+
+def test_a_longer_snippet_joins_hits_up_to_its_length_less_the_surround() -> None:
+    # chars=1000: hits whose span (first start to last end) is at most 1000 - 2 * 90 = 820
+    # characters share one passage; 413 and exactly 820 do, 913 does not (b100 on are five
+    # characters with their space).
+    near = f"{words('a', 0, 59)} THRIVE {words('b', 0, 99)} THRIVE {words('c', 0, 49)}"
+    assert snippet(near, TERMS, chars=1000) == (
+        f"… {words('a', 37, 59)} {HIT} {words('b', 0, 99)} {HIT} {words('c', 0, 22)} …"
+    )
+    edge = f"{words('a', 0, 59)} THRIVE {words('b', 0, 99)} THRIVE {words('c', 0, 99)} " \
+        f"THRIVE {words('d', 0, 49)}"
+    assert snippet(edge, TERMS, chars=1000) == (
+        f"… {words('a', 37, 59)} {HIT} {words('b', 0, 99)} {HIT} {words('c', 0, 99)} {HIT} "
+        f"{words('d', 0, 22)} …"
+    )
+    far = f"{words('a', 0, 59)} THRIVE {words('b', 0, 199)} THRIVE {words('c', 0, 49)}"
+    assert snippet(far, TERMS, chars=1000) == (
+        f"… {words('a', 37, 59)} {HIT} {words('b', 0, 22)} … "
+        f"{words('b', 182, 199)} {HIT} {words('c', 0, 22)} …"
+    )
+
+
+def test_passages_start_and_end_on_whole_words() -> None:
+    from indexer.search.highlight import _word_end, _word_start
+
+    assert _word_start("ab cd", 1) == 0
+    assert _word_start("abcd", 3) == 0
+    assert _word_start("ab cdef", 5) == 3
+    assert _word_end("abcd efg", 1) == 4
+    assert _word_end("abc", 1) == 3
+    assert snippet(" THRIVE", TERMS) == HIT  # a leading space is no cut text
