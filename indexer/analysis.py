@@ -17,7 +17,7 @@ from typing import Any
 from whoosh.analysis.acore import Composable, Token
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.analysis.tokenizers import default_pattern
-from whoosh.formats import Positions
+from whoosh.formats import Frequency, Positions
 from whoosh.lang.porter import stem
 from whoosh.system import _INT_SIZE, pack_uint
 
@@ -38,7 +38,7 @@ class FastStemmingAnalyzer(Composable):  # type: ignore[misc]
         self.minsize = minsize
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, FastStemmingAnalyzer) and self.stoplist == other.stoplist
+        return (type(other) is type(self) and self.stoplist == other.stoplist
                 and self.minsize == other.minsize)
 
     def __hash__(self) -> int:
@@ -94,6 +94,30 @@ class FastStemmingAnalyzer(Composable):  # type: ignore[misc]
                 t.stopped = True
                 t.text = text
                 yield t
+
+
+class FastWordAnalyzer(FastStemmingAnalyzer):
+    """The same tokens as `FastStemmingAnalyzer`, left as written (lower case, no stem).
+
+    It feeds the index's `words` field: the vocabulary that wildcards, fuzzy terms,
+    suggestions and autocomplete work over, so `communit*` means words that start with
+    "communit" rather than stems that do.
+    """
+
+    is_morph = False
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FastWordAnalyzer) and super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash((FastWordAnalyzer, self.minsize))
+
+    def has_morph(self) -> bool:
+        return False
+
+    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
+        kwargs["no_morph"] = True
+        return super().__call__(value, **kwargs)
 
 
 def _positions_by_term(value: str, stops: frozenset[str], minsize: int) -> dict[str, list[int]]:
@@ -155,3 +179,23 @@ class FastPositions(Positions):  # type: ignore[misc]
 def _encode_single(pos: int) -> bytes:
     """`FastPositions.encode([pos])`, cached."""
     return pack_uint(1) + struct.pack("<I", pos)
+
+
+class FastFrequency(Frequency):  # type: ignore[misc]
+    """Whoosh's Frequency format, counted in one pass for `FastWordAnalyzer` (the postings
+    are those `Frequency.word_values` gives: word, count, count times the field boost)."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
+        if (not isinstance(value, str) or type(analyzer) is not FastWordAnalyzer
+                or set(kwargs) - {"mode"}):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        stops, minsize = analyzer.stoplist, analyzer.minsize
+        counts: dict[str, int] = {}
+        for match in default_pattern.finditer(value):
+            text = match.group(0).lower()
+            if len(text) >= minsize and text not in stops:
+                counts[text] = counts.get(text, 0) + 1
+        fb = self.field_boost
+        for word, n in counts.items():
+            yield (word, n, float(n) * fb, pack_uint(n))

@@ -128,6 +128,9 @@ class Section:
     updated: dt.date | None
     url: str = ""
     grade_source: str = ""  # one of GRADE_SOURCES, "" when there is no grade
+    # The stable subject of the section's question or area across cycles (`indexer.themes`);
+    # "" for pillar summaries and sections outside any question.
+    theme: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (the date as an ISO string)."""
@@ -138,7 +141,8 @@ class Section:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Section:
         """Rebuild a section from `to_dict` output or from stored index fields."""
-        values = {f.name: data.get(f.name) for f in dataclasses.fields(cls)}
+        # Field names and empty values are worked out once (a results page builds 20 of these).
+        values = {name: data.get(name) for name in SECTION_FIELDS}
         updated = values["updated"]
         if isinstance(updated, str) and updated:
             values["updated"] = dt.date.fromisoformat(updated)
@@ -146,10 +150,17 @@ class Section:
             values["updated"] = None
         qn = values["question_number"]
         values["question_number"] = int(qn) if qn not in (None, "", 0) else None
-        for f in dataclasses.fields(cls):
-            if values[f.name] is None and f.name not in ("updated", "question_number"):
-                values[f.name] = 0 if f.type in ("int",) else ""
+        for name, empty in _EMPTY_VALUES:
+            if values[name] is None:
+                values[name] = empty
         return cls(**values)
 
 
 SECTION_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Section))
+# What a missing stored value becomes in `Section.from_dict` (the date and question number
+# stay None).
+_EMPTY_VALUES: tuple[tuple[str, object], ...] = tuple(
+    (f.name, 0 if f.type in ("int",) else "")
+    for f in dataclasses.fields(Section)
+    if f.name not in ("updated", "question_number")
+)

@@ -1,8 +1,9 @@
 """Stage 2 of the pipeline: raw bytes to clean text blocks, with site chrome removed.
 
-Decodes (UTF-8 with or without BOM, else cp1252 with a warning), folds whitespace and bullet
-glyphs, and drops the inspectorate site's chrome and banners (reference §6f) so that none of it
-becomes searchable. The result is a list of `Block`s that the structure parser reads.
+Decodes (UTF-8 with or without BOM, UTF-16 with its BOM, else cp1252 with a warning), folds
+whitespace and bullet glyphs, and drops the inspectorate site's chrome and banners (reference
+§6f) so that none of it becomes searchable. The result is a list of `Block`s that the
+structure parser reads.
 """
 
 from __future__ import annotations
@@ -55,8 +56,34 @@ class Normalised:
     markers: dict[str, list[int]] = field(default_factory=dict)
 
 
+UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+
+
+def utf16(data: bytes) -> str | None:
+    """The text of UTF-16 data that starts with its byte-order mark (None for other data).
+
+    UTF-16 is full of NUL bytes, so it is recognised by its mark before the binary check.
+    """
+    encoding = UTF16_BOMS.get(data[:2])
+    if encoding is None:
+        return None
+    try:
+        text = data[2:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"not valid {encoding.upper()} despite its byte-order mark "
+                          f"(byte {exc.start + 2})") from exc
+    if "\x00" in text:
+        raise ReportError("binary data (NUL characters), not a text report")
+    return text
+
+
 def decode(data: bytes) -> tuple[str, str, list[str]]:
     """Text, the encoding used, and any warnings. Refuses empty and binary files."""
+    text16 = utf16(data)
+    if text16 is not None:
+        if not text16.strip():
+            raise ReportError("empty file")
+        return text16, UTF16_BOMS[data[:2]], []
     if not data.strip():
         raise ReportError("empty file")
     if b"\x00" in data:

@@ -33,6 +33,7 @@ from indexer.parse_integrated import (
     parse_overview,
 )
 from indexer.parse_other import parse_other_report, report_type_of
+from indexer.themes import theme_for, unmapped_warning
 
 
 def parse_report(
@@ -62,6 +63,7 @@ def parse_report(
     else:
         report = parse_other_report(blocks, source, hints, page_title)
     report = apply_overrides(report, override, inferred_url=hints.url)
+    report = with_themes(report)
     check_grades(report)
     if not report.sections:
         report.warnings.append("no sections found")
@@ -148,6 +150,17 @@ def apply_overrides(report: ParsedReport, override: Hints, inferred_url: str = "
         url=url,
         sections=sections,
     )
+
+
+def with_themes(report: ParsedReport) -> ParsedReport:
+    """Each section tagged with its question's theme; a wording with none is warned about."""
+    sections = []
+    for s in report.sections:
+        theme = theme_for(s.question, report.cycle) if s.question else ""
+        if s.question and not theme and s.kind == "question":
+            report.warnings.append(unmapped_warning(s.anchor, s.question, report.cycle))
+        sections.append(dataclasses.replace(s, theme=theme) if theme != s.theme else s)
+    return dataclasses.replace(report, sections=sections)
 
 
 def check_grades(report: ParsedReport) -> None:

@@ -9,14 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.forces import FORCES
+from indexer.forces import FORCES, REGIONS
 from indexer.model import GRADES, KIND_LABELS, KINDS, PILLARS, REPORT_TYPES
+from indexer.themes import THEMES
 
 # Bump when the fields or their analysis change: a server refuses an index of another version.
-SCHEMA_VERSION = 5  # 5: sections store their grade_source
+SCHEMA_VERSION = 7  # 5: grade_source stored; 6: theme and region facets; 7: words as written
 
 # Full-text fields, searched by a plain query (with their boosts).
 TEXT_FIELDS: dict[str, float] = {"heading": 1.5, "text": 1.0}
+# The words of heading and text as written (not stemmed), for wildcards, fuzzy terms and
+# suggestions (version 5).
+WORDS_FIELD = "words"
 
 
 def _rank_in(order: tuple[str, ...]) -> Callable[[str], tuple[int, str]]:
@@ -49,7 +53,9 @@ class Facet:
 FACETS: tuple[Facet, ...] = (
     Facet("grade", "Grade", _rank_in(GRADES), known=GRADES),
     Facet("force", "Force", _alpha, known=tuple(f.name for f in FORCES)),
+    Facet("region", "Region", _rank_in(REGIONS), known=REGIONS),
     Facet("pillar", "Pillar", _rank_in(PILLARS), known=PILLARS),
+    Facet("theme", "Theme", _rank_in(THEMES), known=THEMES),
     Facet("question", "Question or area", _alpha, by_count=True),
     Facet("cycle", "Cycle", _cycle_rank),
     Facet("kind", "Section kind", _rank_in(KINDS), lambda v: KIND_LABELS.get(v, v), known=KINDS),

@@ -27,9 +27,9 @@ from typing import Any
 
 from whoosh import fields, index
 
-from indexer.analysis import FastPositions, FastStemmingAnalyzer
+from indexer.analysis import FastFrequency, FastPositions, FastStemmingAnalyzer, FastWordAnalyzer
 from indexer.model import SECTION_FIELDS, Section
-from indexer.schema import FACET_NAMES, MANIFEST_NAME, SCHEMA_VERSION, TEXT_FIELDS
+from indexer.schema import FACET_NAMES, MANIFEST_NAME, SCHEMA_VERSION, TEXT_FIELDS, WORDS_FIELD
 from indexer.verify import BuildDamaged, verify
 
 # Memory for each writer process's posting pool before it spills sorted runs to disk (merging
@@ -69,6 +69,10 @@ def whoosh_schema() -> fields.Schema:
     for name, boost in TEXT_FIELDS.items():
         spec[name] = fields.TEXT(analyzer=analyzer, stored=True, field_boost=boost)
         spec[name].format = FastPositions(field_boost=boost)
+    # The words as written (heading and text, lower case, not stemmed): what wildcards,
+    # fuzzy terms and suggestions expand over. Counts only, no positions.
+    spec[WORDS_FIELD] = fields.TEXT(analyzer=FastWordAnalyzer(), phrase=False)
+    spec[WORDS_FIELD].format = FastFrequency()
     for name in FACET_NAMES:
         spec[name] = fields.ID(stored=True, sortable=True)
     for name in ("region", "report_type"):
@@ -83,6 +87,7 @@ def to_document(section: Section) -> dict[str, Any]:
     doc = {name: getattr(section, name) for name in SECTION_FIELDS}
     doc["updated"] = section.updated.isoformat() if section.updated else ""
     doc["question_number"] = section.question_number or 0
+    doc[WORDS_FIELD] = f"{section.heading}\n{section.text}"
     return doc
 
 

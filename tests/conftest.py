@@ -30,6 +30,14 @@ def expected() -> list[dict[str, Any]]:
     return data
 
 
+def built_index(factory: pytest.TempPathFactory, name: str, paths: list[Path]) -> Path:
+    """An index of `paths` built by the real indexer in a fresh temporary folder."""
+    index_dir = factory.mktemp(name) / "ix"
+    result = build(paths, index_dir)
+    assert not result.failures, [(f.source, f.error) for f in result.failures]
+    return index_dir
+
+
 @pytest.fixture(scope="session")
 def archive_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed report and the crafted fixtures, built by the real indexer."""
@@ -37,6 +45,29 @@ def archive_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build([SEED, FIXTURE_CORPUS], index_dir)
     assert not result.failures, [(f.source, f.error) for f in result.failures]
     return index_dir
+
+
+RESEARCH = FIXTURES / "research"
+RESEARCH_SAMPLES = (
+    "gwent-2021-22.html", "cleveland-2023-25.txt", "kent-2018-19.txt", "sussex-2017-overview.txt",
+    "peel-legitimacy-2017-national-overview.txt", "state-of-policing-2022.html",
+)
+
+
+@pytest.fixture(scope="session")
+def research_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed, the crafted fixtures, the format samples (2021/22, 2023–25, national and
+    State of Policing reports) and four forces' 2016 and 2021/22 reports for the research views
+    (areas for improvement about domestic abuse in 2016, their 2021/22 grades)."""
+    samples = [FIXTURES / "formats" / name for name in RESEARCH_SAMPLES]
+    return built_index(tmp_path_factory, "research", [SEED, FIXTURE_CORPUS, *samples, RESEARCH])
+
+
+@pytest.fixture(scope="session")
+def research_server(research_index: Path) -> Iterator[Server]:
+    srv = Server(research_index)
+    yield srv
+    srv.stop()
 
 
 @pytest.fixture(scope="session")
@@ -124,6 +155,21 @@ def server(archive_index: Path) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def seed_server(seed_index: Path) -> Iterator[Server]:
     srv = Server(seed_index)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def profile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixtures plus Kent in five cycles (tests/fixtures/profile/ and the 2018/19 report),
+    for the force profile: 2016, 2017, 2018/19, then 2021/22 and 2023–25 after the break."""
+    paths = [SEED, FIXTURE_CORPUS, FIXTURES / "formats" / "kent-2018-19.txt", FIXTURES / "profile"]
+    return built_index(tmp_path_factory, "profile", paths)
+
+
+@pytest.fixture(scope="session")
+def profile_server(profile_index: Path) -> Iterator[Server]:
+    srv = Server(profile_index)
     yield srv
     srv.stop()
 

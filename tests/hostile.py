@@ -3,7 +3,7 @@
 `tests/fixtures/hostile/` holds a pillar page whose prose, question lines and area for
 improvement carry HTML, script, `javascript:` links and template syntax, and a sidecar whose
 title and URL do too. `build_hostile_index` copies it under a file name that is itself markup
-(the file name is shown on the report page) and builds it, with the seed report, by the real
+(the API gives the file name as `source`) and builds it, with the seed report, by the real
 indexer. Every payload, if it ever ran, would set `window.__pwned`.
 """
 

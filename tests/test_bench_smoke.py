@@ -1,7 +1,9 @@
 """The benchmark's smoke run, and the corpus generator it stands on.
 
-The benchmark itself is not a test; these check that a tiny run of it completes, measures every
-query type on both engines and ends with the line BENCHMARKS.md quotes.
+The benchmark itself is not a test; these check that a tiny run of it completes, runs every
+phase (a skipped phase fails the smoke run), measures every query type on every engine, finds the
+FTS5 baseline's totals and facet counts equal to the archive's (or explained), and ends with the
+line BENCHMARKS.md quotes.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 
+import bench  # noqa: E402
 import gen_corpus  # noqa: E402
 
 from indexer.build import parse_all  # noqa: E402
@@ -39,7 +42,7 @@ def test_smoke_run_measures_every_query_type(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a hang guard only
         cwd=REPO,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -47,29 +50,64 @@ def test_smoke_run_measures_every_query_type(tmp_path: Path) -> None:
     assert re.fullmatch(r"p95 ratio whoosh/fts5: \d+\.\d\d", last), last
 
     results = json.loads((out_dir / "smoke.json").read_text())
+    assert results["skipped"] == []
     (size,) = results["sizes"]
     assert size["size"] == 300
     assert size["whoosh_build"]["sections_per_s"] > 0
     assert size["whoosh_build"]["index_bytes"] > 0
     assert size["whoosh_build"]["peak_rss_kib"] > 0
-    assert size["fts5_build"]["index_bytes"] > 0
-    for kind in (*QUERY_TYPES, "all"):
-        row = size["queries"][kind]
-        for engine in ("whoosh", "fts5"):
-            stats = row[engine]
-            assert stats["n"] >= 3
-            assert all(math.isfinite(stats[k]) and stats[k] > 0 for k in ("p50", "p95", "max"))
-        assert math.isfinite(row["ratio_p95"])
+    for engine in ("fts5", "tantivy"):
+        assert size["other_builds"][engine]["index_bytes"] > 0
+    for table in ("queries", "queries_cold"):
+        engines = ("whoosh", "fts5", "tantivy") if table == "queries" else ("whoosh", "fts5")
+        for kind in (*QUERY_TYPES, "all"):
+            row = size[table][kind]
+            for engine in engines:
+                stats = row[engine]
+                assert row["n"] >= 2
+                assert all(math.isfinite(stats[k]) and stats[k] > 0
+                           for k in ("p50", "p95", "p99", "max"))
+            assert math.isfinite(row["ratio_p95"]) and math.isfinite(row["ratio_p50"])
     assert f"{size['queries']['all']['ratio_p95']:.2f}" in last
+    # The FTS5 baseline answers like the archive: every difference is explained.
+    checks = size["checks"]
+    assert checks["queries"] == sum(size["queries"][k]["n"] for k in QUERY_TYPES)
+    assert checks["unexplained"] == 0, checks["mismatches"]
+    assert checks["totals_equal"] + len(checks["mismatches"]) >= checks["queries"]
+    assert size["fts5_top_method"] in size["fts5_top_methods_ms"]
     incremental = size["incremental"]
     assert len(incremental["seconds"]) == 3 and incremental["median_seconds"] > 0
     assert incremental["restore_seconds"] > 0
     (http,) = size["http"]
-    assert "skipped" in http or (http["requests"] > 0 and http["rps"] > 0)
-    if "skipped" not in http:
-        for memory in (http, http["startup_memory"]):
-            assert memory["rss_anon_kib"] > 0 and memory["rss_file_kib"] > 0
+    assert "skipped" not in http, http
+    assert http["requests"] > 0 and http["rps"] > 0 and http["statuses"] == {
+        "200": http["requests"]}
+    for memory in (http, http["startup_memory"]):
+        assert memory["rss_anon_kib"] > 0 and memory["rss_file_kib"] > 0
     assert (out_dir / "smoke.md").read_text().startswith("### 300 sections")
+
+
+def test_a_smoke_run_refuses_to_skip_a_phase(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "bench.py"), "--smoke", "--no-http",
+         "--work-dir", str(tmp_path / "work"), "--out-dir", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=60, cwd=REPO,  # timeout: a hang guard only
+    )
+    assert proc.returncode != 0
+    assert "must run every phase" in proc.stderr and "--no-http" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_phase_skipped_while_running_is_reported() -> None:
+    """A server that exits or never listens turns the HTTP entry into a `skipped` one; the run
+    lists it (and a smoke run then fails)."""
+    size = {"size": 300, "other_builds": {"tantivy": {"index_bytes": 1}},
+            "http": [{"skipped": "server exited (1): boom"}]}
+    assert bench.skipped_phases({"sizes": [size]}) == ["300: http (server exited (1): boom)"]
+    size["http"] = [{"requests": 60}]
+    assert bench.skipped_phases({"sizes": [size]}) == []
+    size["other_builds"]["tantivy"] = {"skipped": "not installed"}
+    assert bench.skipped_phases({"sizes": [size]}) == ["300: tantivy (not installed)"]
 
 
 @pytest.mark.parametrize("sections", [1, 7, 250])

@@ -178,7 +178,7 @@ def test_healthz_and_headers(client: httpx.Client) -> None:
 def test_static_assets_are_served_locally(client: httpx.Client) -> None:
     page = client.get("/").text
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
-    assert set(assets) == {"/static/site.css", "/static/site.js"}
+    assert set(assets) == {"/static/site.css", "/static/site.js", "/static/suggest.js"}
     for asset in assets:
         assert client.get(asset).status_code == 200
     assert "http://" not in page.replace("http://127.0.0.1", "") and "https://" not in page
@@ -197,7 +197,8 @@ def test_csv_export_has_every_match_with_text(client: httpx.Client) -> None:
     assert len(rows) == 5  # every match, not one page
     q2 = next(row for row in rows if row["section_id"] == "metropolitan-2016-efficiency:q2")
     assert q2["grade"] == "Requires improvement" and "solvability" in q2["text"]
-    assert q2["url"] == "/reports/metropolitan-2016-efficiency?q=solvability#q2"
+    base = str(client.base_url).rstrip("/")  # links are absolute (tests/test_exports.py)
+    assert q2["url"] == base + "/reports/metropolitan-2016-efficiency?q=solvability#q2"
     assert client.get("/api/search.csv", params={"q": '"oops'}).status_code == 400
     page = client.get("/", params={"q": "solvability"}).text
     assert 'href="/api/search.csv?q=solvability"' in page

@@ -68,11 +68,12 @@ class PageAudit(HTMLParser):
 
 
 def assert_inert(html: str) -> PageAudit:
-    """The page runs no script but the site's own file, and links nowhere but http(s)/relative."""
+    """The page runs no script but the site's own files, and links nowhere but http(s)/relative."""
     audit = PageAudit()
     audit.feed(html)
     audit.close()
-    assert [(a, body) for a, body in audit.scripts] == [({"src": "/static/site.js"}, "")]
+    assert [(a, body) for a, body in audit.scripts] == [
+        ({"src": "/static/site.js"}, ""), ({"src": "/static/suggest.js", "defer": ""}, "")]
     for tag, attrs in audit.tags:
         assert tag not in FORBIDDEN_TAGS, (tag, attrs)
         assert not (tag == "meta" and "http-equiv" in attrs), attrs
@@ -105,6 +106,8 @@ HOSTILE_PAGES = [
     _page(f"/reports/{REPORT_ID}", q=MARKER),
     _page(f"/reports/{REPORT_ID}", q="window"),
     _page(f"/reports/{REPORT_ID}", q="script"),
+    # the force profile: report titles, question wordings, findings, citations' sources
+    "/forces/cleveland",
 ]
 ECHO_PAGES = [
     # error messages and notices that repeat what the request said
@@ -145,7 +148,11 @@ def test_report_page_shows_hostile_metadata_literally(client: httpx.Client) -> N
     text = "".join(assert_inert(client.get(f"/reports/{REPORT_ID}").text).text)
     assert 'Cleveland <script>window.__pwned="title"</script>' in text  # sidecar title
     assert "javascript:window.__pwned='url'" in text  # sidecar URL, as text, never a link
-    assert "onerror=window.__pwned='file'>.txt" in text  # the file name
+    # No file name or server path on the page (issue 9): the source address stands instead,
+    # derived from the URL patterns since the sidecar's is not a web address.
+    assert "onerror=window.__pwned='file'" not in text
+    assert "https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/peel-2016/cleveland/" \
+        "legitimacy/" in text
     assert HOSTILE_QUESTION in text
 
 

@@ -97,7 +97,8 @@ def test_another_whoosh_version_switches_the_internals_off_and_says_so(
     try:
         gen = archive._generation()
         query = archive.parse_query("demand victims")
-        assert gen.terms.evaluate(query) is not None  # the pinned version: vectorised
+        with gen.reader() as rd:
+            assert rd.terms.evaluate(query) is not None  # the pinned version: vectorised
         from indexer.search.vectorised import TermIndex
 
         other = TermIndex(gen.searcher, ("text",), installed="2.8.0")

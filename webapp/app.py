@@ -9,6 +9,7 @@ is a 503 with a sentence.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -26,9 +27,13 @@ from starlette.templating import Jinja2Templates
 
 from indexer.search.engine import Archive, IndexReadError, SearchTooBroad
 from indexer.search.request import QueryProblem, SearchRequest, parse_request
-from webapp.export import MAX_ROWS, to_csv
+from webapp import downloads, info
+from webapp.profiles import profile_routes
 from webapp.redirects import RelativeRedirects
+from webapp.research import research_routes
+from webapp.routes_lang import lang_routes
 from webapp.settings import Settings
+from webapp.urls import kept_request, public_base
 from webapp.views import report_json, report_page, search_json, search_page
 from webapp.workpool import RETRY_AFTER_SECONDS, Busy, WorkPool
 
@@ -38,7 +43,7 @@ REPORT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,150}$")
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     ),
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
@@ -99,9 +104,9 @@ def create_app(settings: Settings) -> Starlette:
         try:
             req = parse_request(request.query_params.multi_items())
         except QueryProblem as exc:
-            # Keep what can be kept so the page still shows the user's query.
-            q = request.query_params.get("q", "")[:500]
-            return SearchRequest(q=q), None, str(exc), 400
+            # Keep what can be kept (the query as typed, every valid filter, the sort) so the
+            # page's form still holds them: fixing a typo must not silently widen the results.
+            return kept_request(request.query_params.multi_items()), None, str(exc), 400
         try:
             return req, await pool.run(archive.search, req, **options), "", 200
         except QueryProblem as exc:
@@ -129,18 +134,6 @@ def create_app(settings: Settings) -> Starlette:
             return json_error(error, status)
         return JSONResponse(search_json(search_page(req, result)))
 
-    async def api_search_csv(request: Request) -> Response:
-        # One search (parsed once) gives every row, up to MAX_ROWS.
-        req, result, error, status = await run_search(request, snippets=False, rows=MAX_ROWS)
-        if error:
-            return json_error(error, status)
-        body = to_csv((h.section for h in result.hits), req.q)
-        return Response(body, media_type="text/csv; charset=utf-8", headers={
-            "content-disposition": 'attachment; filename="peel-archive-search.csv"',
-            "x-total-count": str(result.total),
-            "x-truncated": "true" if result.total > MAX_ROWS else "false",
-        })
-
     def build_report(request: Request) -> tuple[Any, str]:
         report_id = request.path_params["report_id"]
         if not REPORT_ID_RE.match(report_id):
@@ -148,7 +141,8 @@ def create_app(settings: Settings) -> Starlette:
         sections = archive.report(report_id)
         if sections is None:
             raise HTTPException(404, f"No report with id {report_id!r} is in the archive.")
-        q = " ".join(request.query_params.get("q", "").split())[:500]
+        state = kept_request(request.query_params.multi_items())
+        q = state.q
         error = ""
         terms: frozenset[str] = frozenset()
         if q:
@@ -159,7 +153,8 @@ def create_app(settings: Settings) -> Starlette:
                 error = f"The search words could not be highlighted: {exc}"
         highlighted = [archive.highlight_all(s.text, terms) for s in sections]
         flags = [bool(terms) and "<mark>" in h for h in highlighted]
-        return report_page(sections, highlighted, q, flags, error), error
+        base = public_base(settings.public_url, request.scope)
+        return report_page(sections, highlighted, q, flags, error, base, state), error
 
     async def report_off_loop(request: Request) -> Any:
         try:
@@ -209,6 +204,10 @@ def create_app(settings: Settings) -> Starlette:
     async def unreadable(request: Request, exc: Exception) -> Response:
         return await http_error(request, HTTPException(503, str(exc)))  # logged by the engine
 
+    async def over_budget(request: Request, exc: Exception) -> Response:
+        # A search past its time budget, or no free search slot: a 503 saying what to do.
+        return await http_error(request, HTTPException(503, str(exc), headers=unavailable(503)))
+
     async def server_error(request: Request, exc: Exception) -> Response:
         message = "Something went wrong on our side; the error has been logged."
         response: Response
@@ -223,10 +222,15 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         Route("/", home),
         Route("/api/search", api_search),
-        Route("/api/search.csv", api_search_csv),
         Route("/reports/{report_id}", report),
         Route("/api/reports/{report_id}", api_report),
         Route("/healthz", healthz),
+        # These views read the index in their handlers: run each in the search pool, so the
+        # event loop (static files, health, other searches) never waits for them.
+        *offloaded(pool, [*profile_routes(archive, templates), *research_routes(archive, html),
+                          *lang_routes(archive, html)]),
+        *downloads.routes(archive, settings, run_search, pool),
+        *info.routes(templates),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     @contextlib.asynccontextmanager
@@ -238,7 +242,8 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
         routes=routes,
         exception_handlers={
-            HTTPException: http_error, IndexReadError: unreadable, Exception: server_error,
+            HTTPException: http_error, IndexReadError: unreadable, SearchTooBroad: over_budget,
+            Busy: over_budget, Exception: server_error,
         },
     )
     app.state.archive = archive
@@ -246,3 +251,21 @@ def create_app(settings: Settings) -> Starlette:
     app.add_middleware(RelativeRedirects, public_url=settings.public_url)  # type: ignore[arg-type]
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
     return app
+
+
+def offloaded(pool: WorkPool, routes: list[Route]) -> list[Route]:
+    """The routes with each endpoint run in a thread of `pool` (its own event loop there):
+    for handlers that do blocking work on the index between their awaits-free lines. A full
+    pool is a 503 (`Busy`), as for searches."""
+
+    def wrap(endpoint: Callable[[Request], Awaitable[Response]]
+             ) -> Callable[[Request], Awaitable[Response]]:
+        def in_thread(request: Request) -> Response:
+            return asyncio.run(endpoint(request))  # type: ignore[arg-type]
+
+        async def run(request: Request) -> Response:
+            return await pool.run(in_thread, request)
+
+        return run
+
+    return [Route(r.path, wrap(r.endpoint), name=r.name) for r in routes]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -121,13 +122,16 @@ def serve(index_dir: Path, host: str, port: int, workers: int, search_seconds: f
     from webapp.app import create_app
     from webapp.protocol import SecureH11Protocol
 
+    if public_url and not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", public_url):
+        raise click.BadParameter("must be an http:// or https:// address",
+                                 param_hint="--public-url")
     settings = Settings(
         index_dir=index_dir,
         build_hint=f"peel-index build corpus/ --index-dir {index_dir}",
         search_seconds=search_seconds or None,
         search_threads=search_threads,
         search_queue=search_queue,
-        public_url=public_url,
+        public_url=public_url.rstrip("/"),
     )
     try:
         app = create_app(settings)

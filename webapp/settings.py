@@ -20,6 +20,7 @@ class Settings:
     # Searches run at once in each server process, and how many more may wait (then a 503).
     search_threads: int = DEFAULT_THREADS
     search_queue: int = DEFAULT_QUEUE
-    # The site's public address (e.g. "https://peel.example.org"), used in redirects; empty:
-    # redirects are relative. Never taken from the request's Host header.
+    # The site's public address (e.g. "https://peel.example.org"), used in redirects and in the
+    # absolute links of exports and feeds; empty: redirects are relative and exports use the
+    # address the server listens on (see webapp.urls). Never taken from the request's Host header.
     public_url: str = ""

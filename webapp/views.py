@@ -6,16 +6,26 @@ search module has already escaped (snippets, highlighted report text) is marked 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
 
 from indexer.model import KIND_LABELS, Section
 from indexer.schema import FACETS, SORTS
+from indexer.search.citation import Citation, cite, csl, source_url
 from indexer.search.engine import SearchResult
 from indexer.search.request import SearchRequest
-from webapp.urls import clear_filters_url, search_url, section_url, toggle_url
+from webapp.lang_views import LangNotes, lang_json, lang_notes
+from webapp.urls import (
+    back_url,
+    clear_filters_url,
+    export_url,
+    result_url,
+    search_url,
+    section_url,
+    toggle_url,
+)
 
 
 def is_area(section: Section) -> bool:
@@ -108,7 +118,13 @@ class SearchPage:
     clear_url: str = ""
     api_url: str = ""
     csv_url: str = ""
+    csv_excel_url: str = ""
+    jsonl_url: str = ""
+    atom_url: str = ""
     notices: tuple[str, ...] = ()
+    trends_url: str = "/trends"  # the research views of the same search
+    grid_url: str = "/grid"
+    lang: LangNotes = field(default_factory=LangNotes)  # chips, did-you-mean, glossary
 
     @property
     def first(self) -> int:
@@ -119,24 +135,41 @@ class SearchPage:
         return min(self.total, self.request.page * self.request.per_page)
 
 
-def search_page(req: SearchRequest, result: SearchResult | None, error: str = "") -> SearchPage:
+def search_page(
+    req: SearchRequest, result: SearchResult | None, error: str = "", path: str = "/"
+) -> SearchPage:
+    """The search page's context; `path` is the page its filter links stay on (the research
+    views reuse the sidebar)."""
+    if result is not None:
+        req = result.request  # its filter values as stored ("force=kent" -> "Kent Police")
     page = SearchPage(req, error=error, api_url=search_url(req, "/api/search", page=req.page),
-                      csv_url=search_url(req, "/api/search.csv"))
+                      csv_url=export_url(req, "/api/search.csv"),
+                      csv_excel_url=export_url(req, "/api/search.csv", bom="1"),
+                      jsonl_url=export_url(req, "/api/search.jsonl"),
+                      atom_url=export_url(req, "/api/search.atom"),
+                      trends_url=search_url(req, "/trends"), grid_url=search_url(req, "/grid"))
     page.sorts = [
         Link(label, search_url(req, sort=key), req.effective_sort == key, key)
         for key, label in SORTS.items()
         if key != "relevance" or req.q
     ]
     if result is None:
+        page.active = [
+            Link(f"{f.label}: {f.value_label(v)}", toggle_url(req, f.name, v))
+            for f in FACETS for v in req.filters.get(f.name, ())
+        ]
+        if req.filters:
+            page.clear_url = clear_filters_url(req)
         return page
     page.total = result.total
     page.pages = result.pages
     page.notices = result.notices
+    page.lang = lang_notes(req, result)
     page.results = [
         ResultItem(
             hit.section,
             Markup(hit.snippet),
-            section_url(hit.section.report_id, hit.section.anchor, req.q),
+            result_url(req, hit.section.report_id, hit.section.anchor),
             kind_label(hit.section),
             GRADE_CLASSES.get(hit.section.grade, "none"),
             question_label(hit.section),
@@ -146,7 +179,9 @@ def search_page(req: SearchRequest, result: SearchResult | None, error: str = ""
     for facet in FACETS:
         values = [
             FacetValueView(
-                v.value, v.label, v.count, v.selected, toggle_url(req, facet.name, v.value)
+                v.value, v.label, v.count, v.selected,
+                page.lang.remove_url(facet.name, v.value)
+                or toggle_url(req, facet.name, v.value, path),
             )
             for v in result.facets.get(facet.name, [])
         ]
@@ -154,8 +189,8 @@ def search_page(req: SearchRequest, result: SearchResult | None, error: str = ""
         page.active.extend(
             Link(f"{facet.label}: {v.label}", v.toggle_url) for v in values if v.selected
         )
-    if req.filters:
-        page.clear_url = clear_filters_url(req)
+    if req.filters or page.lang.chips:
+        page.clear_url = clear_filters_url(replace(req, q=page.lang.words_only), path)
     if req.page > 1:
         page.prev_url = search_url(req, page=min(req.page - 1, result.pages))
     if req.page < result.pages:
@@ -204,9 +239,12 @@ def search_json(page: SearchPage) -> dict[str, Any]:
                 "kind": r.section.kind,
                 "heading": r.section.heading,
                 "snippet": str(r.snippet),
-                "url": r.url,
+                # The documented contract: the passage with the query highlighted (pages carry
+                # the whole search state in their links instead).
+                "url": section_url(r.section.report_id, r.section.anchor, req.q),
                 "report_title": r.section.report_title,
                 "region": r.section.region,
+                "theme": r.section.theme,
                 "updated": r.section.updated.isoformat() if r.section.updated else None,
             }
             for r in page.results
@@ -219,6 +257,7 @@ def search_json(page: SearchPage) -> dict[str, Any]:
             for g in page.facets
         },
         "notices": list(page.notices),
+        **lang_json(page.lang, req),
     }
 
 
@@ -230,6 +269,11 @@ class SectionView:
     grade_class: str
     hit: bool
     question_label: str = ""
+    citation: Citation | None = None
+    hit_count: int = 0  # highlighted words in this section
+    hit_number: int = 0  # this section's place among the sections with hits (1-based)
+    prev_hit: str = ""  # anchor of the previous section with hits
+    next_hit: str = ""  # anchor of the next section with hits
 
 
 @dataclass(slots=True)
@@ -243,6 +287,13 @@ class ReportPage:
     back_url: str = ""
     json_url: str = ""
     error: str = ""
+    source_url: str = ""  # the report's address on the inspectorate's site
+    source_url_derived: bool = False  # built from the site's URL patterns, not recorded
+    first_hit: str = ""  # anchor of the first section with hits
+
+    @property
+    def hit_words(self) -> int:
+        return sum(v.hit_count for v in self.sections)
 
 
 def report_page(
@@ -251,20 +302,34 @@ def report_page(
     q: str,
     hit_flags: list[bool],
     error: str = "",
+    base_url: str = "",
+    state: SearchRequest | None = None,
 ) -> ReportPage:
+    """A report's sections with their highlights, each section with hits linked to the
+    previous and next one; `base_url` (the site's scheme and host) makes each section's
+    permalink absolute; `state` is the search the report was opened from."""
     first = sections[0]
-    views = [
-        SectionView(
+    base = base_url.rstrip("/")
+    hit_anchors = [s.anchor for s, hit in zip(sections, hit_flags, strict=True) if hit]
+    views = []
+    for s, html, hit in zip(sections, highlighted, hit_flags, strict=True):
+        number = hit_anchors.index(s.anchor) + 1 if hit else 0
+        views.append(SectionView(
             s,
             [Markup(p) for p in html.split("\n\n") if p.strip()],
             kind_label(s),
             GRADE_CLASSES.get(s.grade, "none"),
             hit,
             question_label(s),
-        )
-        for s, html, hit in zip(sections, highlighted, hit_flags, strict=True)
-    ]
-    back = search_url(SearchRequest(q=q)) if q else ""
+            cite(s, base + section_url(s.report_id, s.anchor)),
+            html.count("<mark>") if hit else 0,
+            number,
+            hit_anchors[number - 2] if number > 1 else "",
+            hit_anchors[number] if hit and number < len(hit_anchors) else "",
+        ))
+    state = state or SearchRequest(q=q)
+    back = back_url(state) if state.q or state.filters else ""
+    url, derived = source_url(first)
     return ReportPage(
         first.report_id,
         first.report_title,
@@ -275,7 +340,23 @@ def report_page(
         back,
         f"/api/reports/{first.report_id}",
         error,
+        url,
+        derived,
+        hit_anchors[0] if hit_anchors else "",
     )
+
+
+def _public(section: Section) -> dict[str, Any]:
+    """A section's fields for the API: `source` is the file's name, never a server path."""
+    data = section.to_dict()
+    data["source"] = file_name(section.source)
+    return data
+
+
+def file_name(source: str) -> str:
+    # Only "/" separates folders: a name's own "\\xNN" escapes (bytes that were not UTF-8)
+    # stay part of it.
+    return source.rsplit("/", 1)[-1]
 
 
 def report_json(page: ReportPage) -> dict[str, Any]:
@@ -292,7 +373,16 @@ def report_json(page: ReportPage) -> dict[str, Any]:
         "year": s.year,
         "pillar": s.pillar,
         "updated": s.updated.isoformat() if s.updated else None,
-        "source": s.source,
+        "source": file_name(s.source),
         "url": s.url,
-        "sections": [v.section.to_dict() for v in page.sections],
+        "source_url": page.source_url,
+        "source_url_derived": page.source_url_derived,
+        "sections": [
+            {
+                **_public(v.section),
+                **({"citation": v.citation.to_dict(), "csl": csl(v.citation)}
+                   if v.citation else {}),
+            }
+            for v in page.sections
+        ],
     }

@@ -20,7 +20,7 @@ from bs4.element import NavigableString, PageElement, Tag
 
 from indexer.errors import ReportError
 from indexer.limits import DEFAULT_LIMITS, Limits
-from indexer.normalise import CELL_SEP, Block, Normalised, clean_line, strip_chrome
+from indexer.normalise import CELL_SEP, Block, Normalised, clean_line, strip_chrome, utf16
 
 DROP_TAGS = (
     "script", "style", "noscript", "template", "nav", "aside", "form", "button", "svg",
@@ -213,6 +213,9 @@ def parse_html(data: bytes) -> BeautifulSoup:
 
 def read(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Normalised:
     """An HTML page's report text as blocks; its title and canonical URL as metadata."""
+    text16 = utf16(data)
+    if text16 is not None:  # a page saved as UTF-16: parse its text as UTF-8
+        data = text16.encode("utf-8")
     if not data.strip():
         raise ReportError("empty file")
     if b"\x00" in data:

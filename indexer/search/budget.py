@@ -116,12 +116,13 @@ class Expansion:
         self.total = 0
         self.deadline = deadline
 
-    def count(self, pattern: str, words: Iterable[object]) -> None:
+    def count(self, pattern: str, words: Iterable[object], fuzzy: bool = False) -> None:
         for n, _ in enumerate(words, start=1):
             if n > MAX_EXPANSION:
+                how = ("make the word longer or allow fewer changes (word~ rather than word~2)"
+                       if fuzzy else "add letters before the wildcard")
                 raise QueryProblem(
-                    f"{pattern!r} matches more than {MAX_EXPANSION} different words; "
-                    "add letters before the wildcard."
+                    f"{pattern!r} matches more than {MAX_EXPANSION} different words; {how}."
                 )
             self.total += 1
             if self.total > MAX_TOTAL_EXPANSION:

@@ -12,9 +12,11 @@ loaded and highlighted.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +26,12 @@ import numpy as np
 from whoosh import collectors, qparser, query
 
 from indexer.model import Section
-from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS
-from indexer.search import highlight, linear
+from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS, WORDS_FIELD
+from indexer.search import highlight, lang, linear, suggest
+from indexer.search.browse import chronological
 from indexer.search.budget import MAX_EXPANSION as MAX_EXPANSION
 from indexer.search.budget import Deadline, Expansion, SearchTooBroad
+from indexer.search.fields import resolve
 from indexer.search.request import QueryProblem, SearchRequest, check_syntax
 from indexer.search.vectorised import TermIndex
 from indexer.store import (
@@ -41,6 +45,7 @@ from indexer.store import (
 
 LOG = logging.getLogger("indexer.search")
 READER_CACHE_BYTES = 32 * 1024 * 1024  # postings cached per searcher in the pool
+RECENT_MATCHES = 8  # match sets kept per build
 WARM_QUERY = '"police force" OR force OR police'  # words any inspection report has
 DEFAULT_BUILD_HINT = "peel-index build corpus/ --index-dir DIR"
 
@@ -51,9 +56,11 @@ __all__ = [
     "IndexReadError",
     "IndexUnavailable",
     "QueryProblem",
+    "ReportTags",
     "SearchRequest",
     "SearchResult",
     "SearchTooBroad",
+    "Selection",
 ]
 
 
@@ -80,6 +87,16 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportTags:
+    """One report of the build in service: its section count and its first section's facet
+    values (cycle, force and report type are the same for every section of a report)."""
+
+    report_id: str
+    sections: int
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResult:
     request: SearchRequest
     total: int
@@ -87,19 +104,48 @@ class SearchResult:
     facets: dict[str, list[FacetCount]]
     terms: frozenset[str] = frozenset()
     notices: tuple[str, ...] = ()
+    # What the query language made of `request.q` (indexer.search.lang): its field terms as
+    # filters (values as stored), the glossary entries it used, and a corrected query when
+    # the words found little ("" when none is better).
+    query_filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    understood: lang.Understood = field(default_factory=lambda: lang.Understood(""))
+    suggestion: str = ""
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.request.per_page))
 
 
-class _Parser(qparser.QueryParser):  # type: ignore[misc]
-    """Whoosh's multi-field parser (`MultifieldParser`), but a wildcard's letters are not
-    stemmed.
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What a request selects, as document numbers into the build's facet columns.
 
-    Whoosh runs `ale*` through the stemmer ("ale" -> "al") and then matches every word
-    starting with "al". Index terms are stems, so the typed letters, in lower case, are the
-    right prefix.
+    `docs` match the words and the filters, `base` the filters alone (a denominator).
+    `codes[facet][doc]` is the index into `vocab[facet]` of the document's value ("" included);
+    `reports[doc]` is a number unique to the document's report.
+    """
+
+    docs: np.ndarray
+    base: np.ndarray
+    codes: Mapping[str, np.ndarray]
+    vocab: Mapping[str, list[str]]
+    reports: np.ndarray
+
+    def code(self, facet: str, value: str) -> int:
+        """The code of `value` in `facet` (-1 when no document has it)."""
+        try:
+            return self.vocab[facet].index(value)
+        except ValueError:
+            return -1
+
+
+class _Parser(qparser.QueryParser):  # type: ignore[misc]
+    """Whoosh's multi-field parser (`MultifieldParser`), but wildcards and fuzzy terms match
+    the words as written.
+
+    Whoosh would run `communit*` through the stemmer and match stems ("commun", which is
+    also the stem of "communication"); here prefixes, wildcards and `word~` are matched in
+    the unstemmed `words` field (heading and text), in lower case.
     """
 
     def __init__(self, fieldboosts: dict[str, float], schema: Any) -> None:
@@ -112,9 +158,28 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
 
     def term_query(self, fieldname: str, text: str, termclass: Any, boost: float = 1.0,
                    tokenize: bool = True, removestops: bool = True) -> query.Query:
-        if termclass in (query.Prefix, query.Wildcard):
-            return termclass(fieldname, text.lower(), boost=boost)
+        if termclass in (query.Prefix, query.Wildcard, query.FuzzyTerm):
+            # The same query for each text field; normalising the OR keeps one of them.
+            # Scored (BM25 over the words matched), not Whoosh's constant score, which it
+            # gives only when a segment holds more than one matching word.
+            return termclass(WORDS_FIELD, text.lower(), constantscore=False)
         return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    """A query's match set (document numbers, ascending) and the filters' selection of it."""
+
+    q: query.Query | None
+    matched: np.ndarray
+    scores: np.ndarray | None  # aligned with `matched`; None without a query
+    masks: dict[str, np.ndarray]  # facet -> which of `matched` it keeps
+    keep: np.ndarray  # every facet's mask combined
+    docs: np.ndarray  # matched[keep]
+    selected: dict[str, np.ndarray]
+    absent: dict[str, list[str]]
+    stored: dict[str, dict[str, str]]  # each filter value as given -> as stored
+    understood: lang.Understood  # the query as the query language read it
 
 
 @dataclass(slots=True)
@@ -154,6 +219,10 @@ class _Generation:
         with self.reader() as first:
             self.columns = self._load_columns(first.searcher)
         self.users = 0  # requests using this build now
+        # The last few queries' match sets (read-only arrays): a research view asks for the
+        # same words' matches twice (its data and its sidebar), and paging asks again.
+        self.recent: OrderedDict[str, tuple[Any, np.ndarray, np.ndarray | None]] = OrderedDict()
+        self.recent_lock = threading.Lock()  # searches run in several threads
 
     @property
     def searcher(self) -> Any:
@@ -337,6 +406,13 @@ class Archive:
                 if gen is not self._gen:
                     self._close_idle()
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Any]:
+        """The Whoosh searcher of the build in service, held open (and the archive's lock
+        held) for the block: for the library's own modules (suggest, similar)."""
+        with self._using() as gen, gen.reader() as rd:
+            yield rd.searcher
+
     @property
     def manifest(self) -> dict[str, Any]:
         return self._generation().opened.manifest
@@ -349,6 +425,17 @@ class Archive:
         """Make every search in flight stop at its next budget check (at server shutdown)."""
         self._stopping.set()
 
+    def drop_caches(self) -> None:
+        """Empty the query-time caches of the build in service (decoded postings and
+        positions, recent match sets), as after a restart; for measuring cold queries."""
+        gen = self._generation()
+        with gen._pool_lock:
+            readers = list(gen._all)
+        for rd in readers:
+            rd.terms.drop_caches()
+        with gen.recent_lock:
+            gen.recent.clear()
+
     def section_count(self) -> int:
         return int(self._generation().columns.live.sum())
 
@@ -357,8 +444,10 @@ class Archive:
 
     # -- queries ----------------------------------------------------------------------------
 
-    def parse_query(self, q: str) -> query.Query:
-        """The engine query for the user's text (syntax already checked by `parse_request`).
+    def parse_query(self, q: str, literal: bool = False) -> query.Query:
+        """The engine query for the user's text (syntax already checked by `parse_request`),
+        read in the archive's query language (`indexer.search.lang`): field terms left out
+        (they are filters), signs and the glossary applied (not with `literal`).
 
         Parsing needs only the schema, which every build of this schema version shares, so it
         never touches the build in service.
@@ -369,7 +458,13 @@ class Archive:
         parser.remove_plugin_class(qparser.BoostPlugin)
         # "[a TO z]" would expand to every indexed word in between: brackets are plain text.
         parser.remove_plugin_class(qparser.RangePlugin)
-        parsed = parser.parse(q)
+        parser.add_plugin(qparser.FuzzyTermPlugin())
+        parsed = parser.parse(lang.understand(q, literal).text)
+        for leaf in parsed.leaves():
+            if isinstance(leaf, query.FuzzyTerm):
+                # The first letter must match: a fuzzy word is never expanded over the whole
+                # vocabulary.
+                leaf.prefixlength = max(1, leaf.prefixlength)
         if parsed is query.NullQuery or isinstance(parsed, type(query.NullQuery)):
             raise QueryProblem(
                 "The query has no words to search for (common words such as "
@@ -384,34 +479,54 @@ class Archive:
         for sub in q.leaves():
             if isinstance(sub, query.MultiTerm):
                 # Each field's expansion is work of its own: heading and text both count.
-                expansion.count(str(getattr(sub, "text", sub)), sub._btexts(reader))
+                expansion.count(str(getattr(sub, "text", sub)), sub._btexts(reader),
+                                fuzzy=isinstance(sub, query.FuzzyTerm))
 
     def _filter_codes(
-        self, cols: _Columns, filters: Mapping[str, tuple[str, ...]]
-    ) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
-        """Facet -> codes selected (values match case-insensitively), and selected values
-        that are valid but held by no section (they select nothing)."""
+        self, cols: _Columns, filters: Mapping[str, tuple[str, ...]],
+        query_filters: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> tuple[dict[str, np.ndarray], dict[str, list[str]], dict[str, dict[str, str]]]:
+        """Facet -> codes selected, selected values that are valid but held by no section
+        (they select nothing), and each value as given -> as stored. Values may be written
+        as the stored value in any case, a short name, slug or alias
+        (`indexer.search.fields`); the query's field terms add to the URL's filters."""
         out: dict[str, np.ndarray] = {}
         absent: dict[str, list[str]] = {}
+        stored: dict[str, dict[str, str]] = {}
+        given: dict[str, list[tuple[str, bool]]] = {}
         for name, values in filters.items():
+            given.setdefault(name, []).extend((v, False) for v in values)
+        for name, values in (query_filters or {}).items():
+            given.setdefault(name, []).extend((v, True) for v in values)
+        for name, pairs in given.items():
             facet = FACETS_BY_NAME[name]
-            known = {v.lower(): v for v in facet.known}
+            candidates = [*cols.vocab[name], *facet.known]
             codes = []
-            for value in values:
-                code = cols.lookup[name].get(value.lower())
+            for value, from_query in pairs:
+                canonical = resolve(name, value, candidates)
+                if canonical is None:
+                    raise QueryProblem(self._unknown_value(cols, name, value, from_query))
+                stored.setdefault(name, {})[value] = canonical
+                code = cols.lookup[name].get(canonical.lower())
                 if code is not None:
                     codes.append(code)
-                elif value.lower() in known:
-                    absent.setdefault(name, []).append(known[value.lower()])
-                else:
-                    raise QueryProblem(self._unknown_value(cols, name, value))
+                elif canonical not in absent.get(name, []):
+                    absent.setdefault(name, []).append(canonical)
             out[name] = np.array(sorted(set(codes)), dtype=np.int32)
-        return out, absent
+        return out, absent, stored
 
     @staticmethod
-    def _unknown_value(cols: _Columns, name: str, value: str) -> str:
+    def _unknown_value(cols: _Columns, name: str, value: str, from_query: bool = False) -> str:
         facet = FACETS_BY_NAME[name]
         values = sorted({*(v for v in cols.vocab[name] if v), *facet.known}, key=facet.sort_key)
+        if from_query:
+            # A field term in the query: list every valid value (the reader is typing them).
+            shown = [facet.value_label(v) for v in values]
+            field_name = next((f for f, n in lang.active_fields().items() if n == name), name)
+            return (
+                f"Unknown {facet.label.lower()} {value[:60]!r} in {field_name}:{value[:60]}. "
+                f"Valid values: {'; '.join(shown) or 'none'}."
+            )
         shown = [
             f"{facet.value_label(v)} ({v})" if facet.value_label(v) != v else v for v in values[:12]
         ]
@@ -432,39 +547,16 @@ class Archive:
         with self._using() as gen, gen.reader() as rd:
             return self._search(gen, rd, req, deadline, snippets, rows)
 
-    def _search(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline,
-                snippets: bool = True, rows: int | None = None) -> SearchResult:
+    def matches(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline
+                ) -> _Match:
+        """The query's match set with its scores, and what the filters (the URL's and the
+        query's field terms) keep of it: shared by a page of results and a whole export."""
         cols = gen.columns
-        searcher = rd.searcher
-        selected, absent = self._filter_codes(cols, req.filters)
-        q: query.Query | None = None
-        scores: np.ndarray | None = None
-        if req.q:
-            q = self.parse_query(req.q)
-            deadline.check()
-            self._check_expansion(q, searcher.reader(), deadline)
-            deadline.check()
-            fast = rd.terms.evaluate(q) if self.vectorised else None
-            if fast is not None:
-                matched, scores = fast
-                if not cols.all_live:
-                    alive = cols.live[matched]
-                    matched, scores = matched[alive], scores[alive]
-            elif self.vectorised:
-                # One pass of Whoosh's matchers collects every match with its score.
-                every = _collect(searcher, q, None, deadline).top_n
-                matched = np.fromiter((d for _, d in every), dtype=np.int64, count=len(every))
-                scores = np.fromiter((sc for sc, _ in every), dtype=np.float64, count=len(every))
-                order = np.argsort(matched, kind="stable")
-                matched, scores = matched[order], scores[order]
-            else:
-                matched = np.fromiter(_checked(searcher.docs_for_query(q), deadline),
-                                      dtype=np.int64)
-                matched.sort()
-        else:
-            matched = np.flatnonzero(cols.live)
+        understood = lang.understand(req.q, req.literal) if req.q else lang.Understood("")
+        selected, absent, stored = self._filter_codes(cols, req.filters, understood.filters())
+        q, matched, scores = self._match(
+            gen, rd, req.q if understood.text else "", deadline, req.literal)
         deadline.check()
-
         masks = {
             name: np.isin(cols.codes[name][matched], codes) for name, codes in selected.items()
         }
@@ -472,6 +564,16 @@ class Archive:
         for mask in masks.values():
             keep &= mask
         docs = matched[keep]
+        return _Match(q, matched, scores, masks, keep, docs, selected, absent, stored, understood)
+
+    def _search(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline,
+                snippets: bool = True, rows: int | None = None, suggestions: bool = True
+                ) -> SearchResult:
+        cols = gen.columns
+        searcher = rd.searcher
+        m = self.matches(gen, rd, req, deadline)
+        q, matched, scores, masks, keep, docs = m.q, m.matched, m.scores, m.masks, m.keep, m.docs
+        selected, absent, stored, understood = m.selected, m.absent, m.stored, m.understood
 
         facets = self._count_facets(cols, matched, masks, selected, absent)
         start, end = (0, rows) if rows is not None else (
@@ -500,15 +602,99 @@ class Archive:
             section = from_stored(searcher.stored_fields(docnum))
             snippet = self.snippet(section.text, terms) if snippets else ""
             hits.append(Hit(section, snippet, score))
-        return SearchResult(req, len(docs), hits, facets, terms, tuple(notices))
+        # The request with its filter values as stored ("force=kent" -> "Kent Police"), so
+        # that every link built from it toggles the value the sidebar shows.
+        canonical = dataclasses.replace(req, filters={
+            name: tuple(dict.fromkeys(stored[name][v] for v in values))
+            for name, values in req.filters.items()
+        })
+        query_filters = {
+            name: tuple(dict.fromkeys(stored[name][v] for v in values))
+            for name, values in understood.filters().items()
+        }
+        suggestion = ""
+        if suggestions and q is not None and len(docs) <= suggest.FEW_RESULTS:
+            suggestion = suggest.did_you_mean(self, gen, rd, deadline, canonical, len(docs))
+        return SearchResult(canonical, len(docs), hits, facets, terms,
+                            (*understood.notices, *notices), query_filters, understood,
+                            suggestion)
+
+    def _match(
+        self, gen: _Generation, rd: _Reader, text: str, deadline: Deadline, literal: bool = False
+    ) -> tuple[query.Query | None, np.ndarray, np.ndarray | None]:
+        """The parsed query, the live documents it matches (ascending) and their scores
+        (None when there are no words, or Whoosh's plain path finds the documents).
+
+        The last few match sets of a build are kept: a research view asks for the same words'
+        matches twice (its data and its sidebar), and paging asks again."""
+        cols = gen.columns
+        if not text:
+            return None, np.flatnonzero(cols.live), None
+        key = f"{int(literal)}:{text}"
+        with gen.recent_lock:
+            hit = gen.recent.get(key)
+            if hit is not None:
+                gen.recent.move_to_end(key)
+        if hit is not None:
+            return hit
+        searcher = rd.searcher
+        q = self.parse_query(text, literal)
+        deadline.check()
+        self._check_expansion(q, searcher.reader(), deadline)
+        deadline.check()
+        scores: np.ndarray | None = None
+        fast = rd.terms.evaluate(q) if self.vectorised else None
+        if fast is not None:
+            matched, scores = fast
+            if not cols.all_live:
+                alive = cols.live[matched]
+                matched, scores = matched[alive], scores[alive]
+        elif self.vectorised:
+            # One pass of Whoosh's matchers collects every match with its score.
+            every = _collect(searcher, q, None, deadline).top_n
+            matched = np.fromiter((d for _, d in every), dtype=np.int64, count=len(every))
+            scores = np.fromiter((sc for sc, _ in every), dtype=np.float64, count=len(every))
+            order = np.argsort(matched, kind="stable")
+            matched, scores = matched[order], scores[order]
+        else:
+            matched = np.fromiter(_checked(searcher.docs_for_query(q), deadline), dtype=np.int64)
+            matched.sort()
+        for array in (matched, scores):
+            if array is not None:
+                array.flags.writeable = False
+        with gen.recent_lock:
+            gen.recent[key] = (q, matched, scores)
+            if len(gen.recent) > RECENT_MATCHES:
+                gen.recent.popitem(last=False)
+        return q, matched, scores
+
+    def select(self, req: SearchRequest) -> Selection:
+        """The documents a request selects, as arrays over the build's int-coded facet
+        columns: for views that aggregate matches (`indexer.search.research`) rather than
+        list them. Raises `QueryProblem` as `search` does."""
+        deadline = self.deadline()
+        with self._using() as gen, gen.reader() as rd:
+            cols = gen.columns
+            understood = lang.understand(req.q, req.literal) if req.q else lang.Understood("")
+            selected, _, _ = self._filter_codes(cols, req.filters, understood.filters())
+
+            def filtered(docs: np.ndarray) -> np.ndarray:
+                keep = np.ones(len(docs), dtype=bool)
+                for name, codes in selected.items():
+                    keep &= np.isin(cols.codes[name][docs], codes)
+                out: np.ndarray = docs[keep]
+                return out
+
+            base = filtered(np.flatnonzero(cols.live))
+            words = understood.text and req.q
+            docs = (filtered(self._match(gen, rd, req.q, deadline, req.literal)[1]) if words
+                    else base)
+            return Selection(docs, base, cols.codes, cols.vocab, cols.chron)
 
     @staticmethod
     def _chronological(cols: _Columns, docs: np.ndarray, newest: bool) -> np.ndarray:
-        rank = cols.chron[docs]
         # Reports newest (or oldest) first; sections inside a report in reading order.
-        order = np.lexsort((cols.position[docs], -rank if newest else rank))
-        result: np.ndarray = docs[order]
-        return result
+        return chronological(cols.chron, cols.position, docs, newest)
 
     @staticmethod
     def _count_facets(
@@ -519,19 +705,35 @@ class Archive:
         absent: dict[str, list[str]],
     ) -> dict[str, list[FacetCount]]:
         """Counts per facet over the match set filtered by every *other* facet."""
-        out: dict[str, list[FacetCount]] = {}
+        counts: dict[str, np.ndarray] = {}
         for facet in FACETS:
             keep = np.ones(len(matched), dtype=bool)
             for name, mask in masks.items():
                 if name != facet.name:
                     keep &= mask
+            counts[facet.name] = np.bincount(cols.codes[facet.name][matched[keep]],
+                                             minlength=len(cols.vocab[facet.name]))
+        return Archive._facet_lists(cols, counts, selected, absent)
+
+    @staticmethod
+    def _facet_lists(
+        cols: _Columns,
+        all_counts: dict[str, np.ndarray],
+        selected: dict[str, np.ndarray],
+        absent: dict[str, list[str]],
+    ) -> dict[str, list[FacetCount]]:
+        """Each facet's values as listed: those counted or chosen, in the facet's order."""
+        out: dict[str, list[FacetCount]] = {}
+        for facet in FACETS:
             vocab = cols.vocab[facet.name]
-            counts = np.bincount(cols.codes[facet.name][matched[keep]], minlength=len(vocab))
+            counts = all_counts[facet.name]
             chosen = set(selected.get(facet.name, np.array([], dtype=np.int32)).tolist())
+            # Only the values counted or chosen, in vocabulary order (the sorts below are stable).
+            shown = sorted(chosen.union(np.flatnonzero(counts).tolist()))
             values = [
                 FacetCount(vocab[i], facet.value_label(vocab[i]), int(counts[i]), i in chosen)
-                for i in range(len(vocab))
-                if vocab[i] and (counts[i] > 0 or i in chosen)
+                for i in shown
+                if vocab[i]
             ]
             values += [
                 FacetCount(v, facet.value_label(v), 0, True) for v in absent.get(facet.name, [])
@@ -547,11 +749,17 @@ class Archive:
         # Not Query.existing_terms: in Whoosh 2.7 it skips every leaf after the first field.
         terms: set[str] = set()
         for leaf in q.leaves():
+            if isinstance(leaf, query.Phrase) and leaf.fieldname in TEXT_FIELDS:
+                # Its words are marked only where they stand together.
+                words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in leaf.words]
+                if words and all((leaf.fieldname, w) in reader for w in words):
+                    terms.add(highlight.PHRASE + " ".join(words))
+                continue
             for fieldname, text in leaf.expanded_terms(reader, phrases=True):
-                if fieldname not in TEXT_FIELDS:
-                    continue
                 word = text.decode("utf-8") if isinstance(text, bytes) else text
-                if (fieldname, word) in reader:
+                if fieldname == WORDS_FIELD and (fieldname, word) in reader:
+                    terms.add(highlight.AS_WRITTEN + word)  # marks this word only
+                elif fieldname in TEXT_FIELDS and (fieldname, word) in reader:
                     terms.add(word)
         return frozenset(terms)
 
@@ -569,12 +777,28 @@ class Archive:
         """The indexed words a query looks for (for highlighting a report page)."""
         if not q:
             return frozenset()
+        if not lang.understand(q).text:
+            return frozenset()
         with self._using() as gen, gen.reader() as rd:
             parsed = self.parse_query(q)
             self._check_expansion(parsed, rd.searcher.reader(), self.deadline())
             return self._terms(parsed, rd.searcher.reader())
 
     # -- reports ----------------------------------------------------------------------------
+
+    def report_tags(self) -> list[ReportTags]:
+        """Every report in the build in service with its section count and facet values, read
+        from the cached columns (no stored fields are loaded), by report id."""
+        with self._using() as gen:
+            cols = gen.columns
+            return [
+                ReportTags(
+                    rid,
+                    len(docs),
+                    {f.name: cols.vocab[f.name][cols.codes[f.name][docs[0]]] for f in FACETS},
+                )
+                for rid, docs in sorted(cols.report_docs.items())
+            ]
 
     def report(self, report_id: str) -> list[Section] | None:
         """Every section of one report in reading order, or None if there is no such report."""
@@ -589,6 +813,18 @@ class Archive:
 @functools.lru_cache(maxsize=1)
 def _query_schema() -> Any:
     return whoosh_schema()
+
+
+@functools.lru_cache(maxsize=1)
+def _query_parser() -> _Parser:
+    """The query parser, built once (building one costs more than most searches); parsing
+    keeps no state in it."""
+    parser = _Parser(TEXT_FIELDS, _query_schema())
+    parser.remove_plugin_class(qparser.FieldsPlugin)
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    # "[a TO z]" would expand to every indexed word in between: brackets are plain text.
+    parser.remove_plugin_class(qparser.RangePlugin)
+    return parser
 
 
 def _top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:

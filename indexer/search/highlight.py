@@ -13,10 +13,17 @@ from collections.abc import Iterable
 from functools import lru_cache
 from html import escape
 
+from whoosh.analysis.filters import STOP_WORDS
 from whoosh.analysis.tokenizers import default_pattern
 
 from indexer.analysis import stem_word
 
+# A term starting with this marks a word as written (a wildcard's or fuzzy term's match in the
+# unstemmed `words` field): only that word is marked, not every word sharing its stem.
+AS_WRITTEN = "="
+# A term starting with this is a phrase, its stems separated by spaces: its words are marked
+# only where they stand together, as the index matched them (stop words skipped).
+PHRASE = '"'
 SNIPPET_CHARS = 320
 SURROUND = 90
 MAX_FRAGMENTS = 2
@@ -30,7 +37,8 @@ def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
     letters), so a word stems to `t` only if it starts with `t` less its last four letters.
     The lookbehinds start a candidate where the index's tokenizer would start a token.
     """
-    prefixes = sorted({t[: max(1, len(t) - 4)] for t in terms}, key=len, reverse=True)
+    bare = {t.removeprefix(AS_WRITTEN) for t in terms}
+    prefixes = sorted({t[: max(1, len(t) - 4)] for t in bare}, key=len, reverse=True)
     alternatives = "|".join(re.escape(p) for p in prefixes)
     return re.compile(
         rf"(?<![\w*])(?<![\w*]\.)(?:{alternatives})[\w*]*(?:\.?[\w*]+)*", re.IGNORECASE
@@ -38,18 +46,53 @@ def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
 
 
 def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    """Character spans of the words in `text` whose indexed form is one of `terms`."""
-    if not terms:
-        return []
-    return [
-        m.span() for m in _candidates(terms).finditer(text) if stem_word(m.group().lower()) in terms
-    ]
+    """Character spans of the words in `text` whose indexed form is one of `terms`, and of
+    the phrases among `terms` where they occur."""
+    words, phrases = _split(terms)
+    spans = ([m.span() for m in _candidates(words).finditer(text) if _is_hit(m.group(), words)]
+             if words else [])
+    return _with_phrases(spans, text, phrases)
+
+
+def _split(terms: frozenset[str]) -> tuple[frozenset[str], list[tuple[str, ...]]]:
+    words = frozenset(t for t in terms if not t.startswith(PHRASE))
+    phrases = [tuple(t[len(PHRASE):].split()) for t in terms if t.startswith(PHRASE)]
+    return words, [p for p in phrases if p]
+
+
+def _has_all(text: str, stems: frozenset[str]) -> bool:
+    found = {stem_word(m.group().lower()) for m in _candidates(stems).finditer(text)}
+    return stems <= found
+
+
+def _with_phrases(spans: list[tuple[int, int]], text: str, phrases: list[tuple[str, ...]]
+                  ) -> list[tuple[int, int]]:
+    # Only texts holding every word of a phrase are tokenised in full (a fast regex check).
+    phrases = [p for p in phrases if _has_all(text, frozenset(p))]
+    if not phrases:
+        return spans
+    kept = [(m.span(), stem_word(w)) for m in default_pattern.finditer(text)
+            if len(w := m.group().lower()) >= 2 and w not in STOP_WORDS]
+    found = set(spans)
+    for phrase in phrases:
+        k = len(phrase)
+        for i in range(len(kept) - k + 1):
+            if all(kept[i + j][1] == phrase[j] for j in range(k)):
+                found.update(span for span, _ in kept[i:i + k])
+    return sorted(found)
+
+
+def _is_hit(word: str, terms: frozenset[str]) -> bool:
+    lower = word.lower()
+    return stem_word(lower) in terms or AS_WRITTEN + lower in terms
 
 
 def match_spans_reference(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """The same by tokenising everything (the definition `match_spans` is tested against)."""
-    return [m.span() for m in default_pattern.finditer(text)
-            if stem_word(m.group().lower()) in terms]
+    words, phrases = _split(terms)
+    spans = [m.span() for m in default_pattern.finditer(text)
+             if stem_word(m.group().lower()) in words or AS_WRITTEN + m.group().lower() in words]
+    return _with_phrases(spans, text, phrases)
 
 
 def _mark(text: str, start: int, end: int, spans: Iterable[tuple[int, int]]) -> str:

@@ -35,6 +35,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     sort: str = ""  # "" means the default: relevance with a query, newest when browsing
+    literal: bool = False  # search the words as typed, not widened by the glossary
 
     def __post_init__(self) -> None:
         """Check the request as `parse_request` does, whoever built it (raises QueryProblem)."""
@@ -78,6 +79,8 @@ class SearchRequest:
             out.append(("per_page", str(self.per_page)))
         if self.page != 1:
             out.append(("page", str(self.page)))
+        if self.literal:
+            out.append(("literal", "1"))
         return out
 
 
@@ -148,6 +151,7 @@ def parse_request(items: Iterable[tuple[str, str]]) -> SearchRequest:
         page=_int_param("page", last("page"), 1, 1, MAX_PAGE),
         per_page=_int_param("per_page", last("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         sort=sort,
+        literal=(last("literal") or "").strip().lower() in ("1", "true", "yes", "on"),
     )
 
 

@@ -53,10 +53,18 @@ class TermIndex:
         for name in fields:
             self.lengths[name] = self._field_lengths(name)
             self.avg_length[name] = searcher.avg_field_length(name) or 1
-        # Recently used terms' postings, bounded in memory (least recently used go first).
+        # Recently used terms' postings and decoded positions, bounded in memory (least
+        # recently used go first).
         self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._cache_bytes = cache_bytes
         self._cached_bytes = 0
+        self._idf: dict[tuple[str, str], float] = {}  # a build's statistics never change
+
+    def drop_caches(self) -> None:
+        """Forget every cached posting list."""
+        self._cache.clear()
+        self._cached_bytes = 0
+        self._idf.clear()
 
     def _field_lengths(self, name: str) -> np.ndarray:
         """Each document's (byte-quantised) field length, as Whoosh's scorer sees it."""
@@ -73,14 +81,18 @@ class TermIndex:
             self._cache.move_to_end(key)
             return hit
         value = self._read_postings(fieldname, text)
-        size = value[0].nbytes + value[1].nbytes
+        self._remember(key, value)
+        return value
+
+    def _remember(self, key: tuple[str, str], value: tuple[np.ndarray, ...]) -> None:
+        """Cache arrays under `key`, dropping the least recently used beyond the budget."""
+        size = sum(a.nbytes for a in value)
         if size <= self._cache_bytes // 4:
-            self._cache[key] = value
+            self._cache[key] = value  # type: ignore[assignment]
             self._cached_bytes += size
             while self._cached_bytes > self._cache_bytes:
-                _, (ids, weights) = self._cache.popitem(last=False)
-                self._cached_bytes -= ids.nbytes + weights.nbytes
-        return value
+                _, old = self._cache.popitem(last=False)
+                self._cached_bytes -= sum(a.nbytes for a in old)
 
     def _read_postings(self, fieldname: str, text: str) -> Postings:
         id_parts: list[np.ndarray] = []
@@ -88,7 +100,7 @@ class TermIndex:
         for leaf, offset in self.reader.leaf_readers():
             if (fieldname, text) not in leaf:
                 continue
-            m = leaf.postings(fieldname, text)
+            m = _raw_matcher(leaf, fieldname, text)
             if isinstance(m, W3LeafMatcher):
                 while m.is_active():
                     m._read_ids()
@@ -110,8 +122,12 @@ class TermIndex:
         return np.concatenate(id_parts), np.concatenate(w_parts)
 
     def idf(self, fieldname: str, text: str) -> float:
-        n = self.reader.doc_frequency(fieldname, text)
-        return log(self.doc_count / (n + 1)) + 1
+        key = (fieldname, text)
+        value = self._idf.get(key)
+        if value is None:
+            n = self.reader.doc_frequency(fieldname, text)
+            value = self._idf[key] = log(self.doc_count / (n + 1)) + 1
+        return value
 
     # -- evaluation --------------------------------------------------------------------------
 
@@ -193,57 +209,88 @@ class TermIndex:
     def _positions(self, fieldname: str, text: str, docs: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray]:
         """(doc, position) pairs of a term, for the given sorted documents only."""
+        term_docs, starts, positions = self.term_positions(fieldname, text)
+        if not len(term_docs) or not len(docs):
+            return _EMPTY_IDS, _EMPTY_IDS
+        at = np.minimum(np.searchsorted(term_docs, docs), len(term_docs) - 1)
+        hit = term_docs[at] == docs
+        picked = at[hit]
+        counts = starts[picked + 1] - starts[picked]
+        firsts = np.cumsum(counts) - counts
+        index = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts[picked] - firsts,
+                                                                         counts)
+        return np.repeat(docs[hit], counts), positions[index]
+
+    def term_positions(self, fieldname: str, text: str
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every position of a term, decoded once and cached with the postings: (documents
+        ascending, offsets into the positions (one more than the documents), positions)."""
+        key = ("\x00positions", fieldname + "\x00" + text)
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            return hit  # type: ignore[return-value]
+        value = self._read_positions(fieldname, text)
+        self._remember(key, value)  # type: ignore[arg-type]
+        return value
+
+    def _read_positions(self, fieldname: str, text: str
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not isinstance(self.searcher.schema[fieldname].format, FastPositions):
             raise TypeError("vectorised phrases need the FastPositions format")
-        hit_docs: list[np.ndarray] = []
+        doc_parts: list[np.ndarray] = []
         values: list[bytes] = []
         for leaf, offset in self.reader.leaf_readers():
             if (fieldname, text) not in leaf:
                 continue
-            m = leaf.postings(fieldname, text)
-            low = offset  # the smallest document the next block can hold
-            while m.is_active():
-                if isinstance(m, W3LeafMatcher):
-                    # A block's header gives its last document: skip blocks holding none of
-                    # `docs` without decompressing them.
-                    high = m._maxid + offset
-                    at = int(np.searchsorted(docs, low))
-                    low = high + 1
-                    if at >= len(docs) or docs[at] > high:
-                        m._next_block()
-                        continue
+            m = _raw_matcher(leaf, fieldname, text)
+            if isinstance(m, W3LeafMatcher):
+                while m.is_active():
                     m._read_ids()
-                    block = np.asarray(m._ids, dtype=np.int64) + offset
-                    where = np.searchsorted(docs, block)
-                    hit = (where < len(docs)) & (docs[np.minimum(where, len(docs) - 1)] == block)
-                    if hit.any():
-                        m._read_values()
-                        block_values = m._values
-                        picked = np.flatnonzero(hit)
-                        hit_docs.append(block[picked])
-                        values.extend(block_values[i] for i in picked.tolist())
+                    m._read_values()
+                    doc_parts.append(np.asarray(m._ids, dtype=np.int64) + offset)
+                    values.extend(m._values)
                     m._next_block()
-                else:
-                    doc = m.id() + offset
-                    i = int(np.searchsorted(docs, doc))
-                    if i < len(docs) and docs[i] == doc:
-                        hit_docs.append(np.asarray([doc], dtype=np.int64))
-                        values.append(m.value())
+            else:  # inline postings of rare terms, or another codec
+                ids: list[int] = []
+                while m.is_active():
+                    ids.append(m.id() + offset)
+                    values.append(m.value())
                     m.next()
+                doc_parts.append(np.asarray(ids, dtype=np.int64))
         if not values:
-            return _EMPTY_IDS, _EMPTY_IDS
-        # Each value: a 4-byte header, then its position gaps as little-endian uint32.
-        words = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
-        flat = np.frombuffer(b"".join(values), dtype="<u4").astype(np.int64)
-        headers = np.cumsum(words) - words
-        body = np.ones(len(flat), dtype=bool)
-        body[headers] = False
-        deltas = flat[body]
-        counts = words - 1
-        running = np.cumsum(deltas)
-        firsts = np.cumsum(counts) - counts
-        before = np.repeat(running[firsts] - deltas[firsts], counts)
-        return np.repeat(np.concatenate(hit_docs), counts), running - before
+            return _EMPTY_IDS, np.zeros(1, dtype=np.int64), _EMPTY_IDS
+        counts, positions = _decode_positions(values)
+        starts = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        return np.concatenate(doc_parts), starts, positions.astype(np.int32)
+
+
+def _raw_matcher(leaf: Any, fieldname: str, text: str) -> Any:
+    """A segment's matcher for a term without Whoosh's deleted-documents filter (a per-document
+    Python wrapper). Deleted documents are dropped by the caller, by the build's live mask."""
+    deleted = getattr(leaf, "deleted_docs_set", None)
+    if deleted and hasattr(leaf, "_terms"):
+        btext = leaf._text_to_bytes(fieldname, text)
+        return leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+    return leaf.postings(fieldname, text)
+
+
+def _decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """FastPositions values, one per document: (positions per value, all positions)."""
+    # Each value: a 4-byte header, then its position gaps as little-endian uint32.
+    words = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
+    flat = np.frombuffer(b"".join(values), dtype="<u4").astype(np.int64)
+    headers = np.cumsum(words) - words
+    body = np.ones(len(flat), dtype=bool)
+    body[headers] = False
+    deltas = flat[body]
+    counts = words - 1
+    running = np.cumsum(deltas)
+    firsts = np.cumsum(counts) - counts
+    before = np.repeat(running[firsts] - deltas[firsts], counts)
+    return counts, running - before
+
 
 def _supported(q: query.Query) -> bool:
     if isinstance(q, query.Term):
@@ -273,7 +320,11 @@ def _tree(fn: Any, items: list[Scored]) -> Scored:
 
 
 def _union(a: Scored, b: Scored) -> Scored:
-    ids = np.union1d(a[0], b[0])
+    # Both sides ascending: a stable sort of the two runs is a merge (no hashing, as union1d).
+    ids = np.concatenate((a[0], b[0]))
+    ids.sort(kind="stable")
+    if len(ids) > 1:
+        ids = ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
     # A document in one side only gets that side's score: x + 0.0 == x exactly.
     scores = np.zeros(len(ids), dtype=np.float64)
     scores[np.searchsorted(ids, a[0])] = a[1]

@@ -58,3 +58,17 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
         " nodes: v.nodes.map(n => n.target.join(' '))}))"
     )
     return list(result)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page that fails the test on any script error or CSP violation."""
+    context = browser.new_context()
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    # No script errors and no Content-Security-Policy violations (an explained 400 is fine).
+    assert [e for e in errors if "status of 400" not in e] == []

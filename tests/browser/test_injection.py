@@ -82,7 +82,7 @@ def test_hostile_pages_run_no_script(
     assert TEMPLATE in report and "people 49 fairly" not in report
     assert '<script>window.__pwned="question-script"</script>' in report
     assert "javascript:window.__pwned='url'" in report
-    assert "onerror=window.__pwned='file'>" in report
+    assert "onerror=window.__pwned='file'>" not in report  # no file name or path is shown
     results = texts["/?" + urlencode({"q": MARKER})]
     assert "<script>window.__pwned" in results  # headings, snippets and facets, as text
     for url in BROWSE_PAGES:  # the hostile openings, shown without a hit, read as text

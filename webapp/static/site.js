@@ -1,10 +1,16 @@
-// Progressive enhancement only: the pages work without JavaScript.
+// Progressive enhancement only: every page works without JavaScript.
 (function () {
   "use strict";
-  var sort = document.getElementById("sort");
-  if (sort && sort.form) {
-    sort.addEventListener("change", function () { sort.form.submit(); });
-    var apply = sort.form.querySelector(".js-hide");
-    if (apply) { apply.hidden = true; }
+  // After a search, move focus to the results heading (it holds the count) so that a screen
+  // reader announces the outcome and the next Tab reaches the first result.
+  var heading = document.getElementById("results-heading");
+  if (heading && heading.getAttribute("data-focus-on-load") === "yes" && !location.hash) {
+    heading.focus({ preventScroll: false });
+  }
+  // On wide screens the filters are a sidebar: open their disclosure (CSS shows them anyway
+  // where the browser supports ::details-content).
+  var filters = document.getElementById("filters");
+  if (filters && window.matchMedia && window.matchMedia("(min-width: 801px)").matches) {
+    filters.open = true;
   }
 })();
