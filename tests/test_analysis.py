@@ -55,7 +55,9 @@ def test_it_pickles_and_compares() -> None:
     import pickle
 
     assert pickle.loads(pickle.dumps(FAST)) == FAST
-    assert FAST.has_morph()
+    # Whoosh's parser asks has_morph() whether to stem query words: the same answer as the
+    # reference analyzer it replaces (an oracle, not a constant asserted against itself).
+    assert FAST.has_morph() == REFERENCE.has_morph()
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,7 +1,10 @@
 """Load: a real HTTP load generator holds a stated concurrency against uvicorn, with no errors.
 
-The figures this test prints (run `pytest -m load -s tests/test_load.py`) are the ones recorded
-under "Load" in BENCHMARKS.md. Bounded in count (`REQUESTS`) and time (`SECONDS`).
+Behaviour only: every one of `REQUESTS` requests is sent and answered 200 (0 failures), bad
+requests mixed in stay explained 400s. Nothing here asserts a latency or a rate: speed depends on
+the machine and is measured by `scripts/bench` (BENCHMARKS.md). `HANG_GUARD` only keeps a hung
+server from hanging the suite; the summary printed (`pytest -m load -s`) is for reading, not
+asserting.
 """
 
 from __future__ import annotations
@@ -16,9 +19,8 @@ from tests.loadgen import run_load
 pytestmark = pytest.mark.load
 
 CONCURRENCY = 16
-REQUESTS = 1200
-SECONDS = 30.0
-P95_BOUND = 2.0  # seconds; SECURITY.md states the same bound for every request
+REQUESTS = 600
+HANG_GUARD = 300.0  # seconds: only so that a hung server cannot hang the suite; not a speed bound
 
 
 def mixed_urls() -> list[str]:
@@ -51,18 +53,19 @@ def mixed_urls() -> list[str]:
 
 def test_load_holds_concurrency_without_errors(server: Server) -> None:
     urls = [u for u in mixed_urls() if "unbalanced" not in u]
-    result = run_load(server.base, urls, CONCURRENCY, REQUESTS, SECONDS)
+    result = run_load(server.base, urls, CONCURRENCY, REQUESTS, HANG_GUARD)
     print(f"\nload: {result.summary()}")
-    assert result.failures == []
-    assert len(result.samples) >= 500, result.summary()  # the bound in time was not the limit
-    assert result.percentile(95) < P95_BOUND, result.summary()
-    assert result.percentile(100) < 2 * P95_BOUND, result.summary()
+    assert result.failures == [], result.failures[:5]
+    # Every request was sent and answered: the hang guard did not cut the run short.
+    assert len(result.samples) == REQUESTS, result.summary()
+    assert {s.url for s in result.samples} == set(urls)
 
 
 def test_load_with_bad_requests_mixed_in_stays_4xx(server: Server) -> None:
     """Bad requests under load are explained (400), and never disturb the good ones."""
     urls = [*mixed_urls(), "/api/search?q=AND", "/?page=0", "/api/search?grade=Nope"]
-    result = run_load(server.base, urls, CONCURRENCY, 400, SECONDS)
+    result = run_load(server.base, urls, CONCURRENCY, 400, HANG_GUARD)
     bad = {"/?q=%22unbalanced", "/api/search?q=AND", "/?page=0", "/api/search?grade=Nope"}
     assert [s for s in result.samples if s.url not in bad and s.status != 200] == []
     assert {s.status for s in result.samples if s.url in bad} == {400}
+    assert len(result.samples) == 400, result.summary()

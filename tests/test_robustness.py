@@ -3,8 +3,9 @@
 * Thousands of generated queries and parameter sets (unbalanced quotes and brackets, operators
   alone, huge terms, wildcards, ranges, unicode, control characters and NUL, unknown facets and
   values, out-of-range pages, repeated parameters) go to both the search page and the JSON API
-  of a real server. Every answer is a 200, or a 4xx that explains itself; never a 5xx; none
-  takes longer than `REQUEST_BOUND` seconds (the bound SECURITY.md states).
+  of a real server. Every answer is a 200, or a 4xx that explains itself; never a 5xx. No
+  latency is asserted (speed is measured by `scripts/bench`); `HANG_GUARD` is the client's
+  time-out, only so that a hung request fails instead of hanging the suite.
 * Wildcard and range expansion is refused before it can reach the engine unbounded.
 * Good report files mixed with broken ones: every good file is indexed, every bad one named,
   and the sections counted in (each good file parsed alone) equal the sections in the index.
@@ -19,7 +20,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from indexer.search.request import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, MIN_
 from indexer.store import current_build, open_index
 from tests.conftest import BROKEN, FIXTURE_CORPUS, ROOT, SEED, Server
 
-REQUEST_BOUND = 2.0  # seconds, for any one request (SECURITY.md)
+HANG_GUARD = 60.0  # seconds: the client's time-out, a hang guard only, not a speed bound
 ENDPOINTS = ("/", "/api/search")
 
 # -- generated requests ----------------------------------------------------------------------
@@ -114,19 +114,14 @@ class Prober:
         self.client = client
         self.sent = 0
         self.by_status: dict[int, int] = {}
-        self.slowest = 0.0
 
     def check(self, path: str, params: list[tuple[str, str]]) -> httpx.Response:
-        started = time.monotonic()
         response = self.client.get(path, params=params)
-        elapsed = time.monotonic() - started
         self.sent += 1
-        self.slowest = max(self.slowest, elapsed)
         status = response.status_code
         self.by_status[status] = self.by_status.get(status, 0) + 1
         where = f"{path} {params!r:.300}"
         assert status == 200 or 400 <= status < 500, f"{status} for {where}: {response.text:.300}"
-        assert elapsed < REQUEST_BOUND, f"{elapsed:.2f} s for {where}"
         if path.startswith("/api/"):
             body = response.json()
             if status == 200:
@@ -147,7 +142,7 @@ class Prober:
 
 @pytest.fixture(scope="module")
 def prober(server: Server) -> Iterator[Prober]:
-    with httpx.Client(base_url=server.base, timeout=REQUEST_BOUND * 5) as client:
+    with httpx.Client(base_url=server.base, timeout=HANG_GUARD) as client:
         yield Prober(client)
 
 
@@ -159,7 +154,7 @@ FAST = settings(
 )
 
 
-def test_generated_queries_are_answered_or_explained_in_time(prober: Prober) -> None:
+def test_generated_queries_are_answered_or_explained(prober: Prober) -> None:
     before = prober.sent
 
     @FAST
@@ -171,10 +166,10 @@ def test_generated_queries_are_answered_or_explained_in_time(prober: Prober) -> 
     each()
     sent = prober.sent - before
     assert sent >= 1000, sent
-    print(f"\nqueries: {sent} requests, slowest {prober.slowest:.3f} s, {prober.by_status}")
+    print(f"\nqueries: {sent} requests, {prober.by_status}")
 
 
-def test_generated_parameter_sets_are_answered_or_explained_in_time(prober: Prober) -> None:
+def test_generated_parameter_sets_are_answered_or_explained(prober: Prober) -> None:
     before = prober.sent
 
     @FAST

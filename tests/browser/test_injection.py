@@ -23,6 +23,13 @@ from tests.hostile import (
     TEMPLATE,
 )
 
+FORCE = "Cleveland Police"  # the hostile report's force
+
+BROWSE_PAGES = [
+    "/?" + urlencode({"force": FORCE}),
+    "/?" + urlencode({"force": FORCE, "grade": "Good", "per_page": "100"}),
+    "/?" + urlencode({"force": FORCE, "sort": "newest"}),
+]
 PAGES = [
     "/?" + urlencode({"q": MARKER}),
     "/?" + urlencode({"q": MARKER, "question": HOSTILE_QUESTION}),
@@ -31,6 +38,8 @@ PAGES = [
     *("/?" + urlencode({"q": q}) for q in HOSTILE_QUERIES),
     *(f"/reports/{REPORT_ID}?" + urlencode({"q": q}) for q in HOSTILE_QUERIES[:3]),
     "/?" + urlencode({"grade": '<script>window.__pwned="grade"</script>'}),
+    # Browse and filter-only pages: no hit in the text, so each section's opening is shown.
+    *BROWSE_PAGES,
     "/reports/%3Cscript%3Ewindow.__pwned=1%3C%2Fscript%3E",
 ]
 # Elements only a payload could have made.
@@ -76,5 +85,7 @@ def test_hostile_pages_run_no_script(
     assert "onerror=window.__pwned='file'>" not in report  # no file name or path is shown
     results = texts["/?" + urlencode({"q": MARKER})]
     assert "<script>window.__pwned" in results  # headings, snippets and facets, as text
+    for url in BROWSE_PAGES:  # the hostile openings, shown without a hit, read as text
+        assert '<script>window.__pwned = "summary-script"</script>' in texts[url], url
     echoed = texts["/?" + urlencode({"q": TEMPLATE})]
     assert TEMPLATE in echoed
