@@ -20,7 +20,8 @@ from bs4.element import NavigableString, PageElement, Tag
 
 from indexer.errors import ReportError
 from indexer.limits import DEFAULT_LIMITS, Limits
-from indexer.normalise import CELL_SEP, Block, Normalised, clean_line, strip_chrome, utf16
+from indexer.normalise import CELL_SEP, Block, Normalised, strip_chrome, utf16
+from indexer.textclean import clean_line
 
 DROP_TAGS = (
     "script", "style", "noscript", "template", "nav", "aside", "form", "button", "svg",

@@ -25,7 +25,8 @@ from pdfminer.utils import decode_text
 
 from indexer.errors import ReportError
 from indexer.limits import DEFAULT_LIMITS, MB, LimitExceeded, Limits, over
-from indexer.normalise import BULLET_RE, CELL_SEP, Block, Normalised, clean_line, strip_chrome
+from indexer.normalise import BULLET_RE, CELL_SEP, Block, Normalised, strip_chrome
+from indexer.textclean import clean_line
 
 ROW_TOLERANCE = 3.0  # points between baselines of cells in one table row
 HEADING_RATIO = 1.15  # a heading's size against the body text's
