@@ -50,7 +50,7 @@ def _is_chrome(tag: Tag) -> bool:
         return True
     if tag.get("aria-hidden") == "true" or tag.get("role") in CHROME_ROLES:
         return True
-    classes = tag.get("class") or []
+    classes: str | list[str] = tag.get("class") or []
     words = " ".join([*classes, str(tag.get("id") or ""), str(tag.get("aria-label") or "")])
     return bool(words.strip()) and bool(CHROME_HINT.search(words))
 
