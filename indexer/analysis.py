@@ -10,7 +10,7 @@ unchanged. It is pickled into the index's schema, so the index names this module
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +19,11 @@ from whoosh.analysis.filters import STOP_WORDS
 from whoosh.analysis.tokenizers import default_pattern
 from whoosh.formats import Frequency, Positions
 from whoosh.lang.porter import stem
-from whoosh.system import _INT_SIZE, pack_uint
+from whoosh.system import _INT_SIZE
+from whoosh.system import pack_uint as _pack_uint
+
+# Whoosh is untyped; its packer is `struct.Struct(">I").pack`.
+pack_uint: Callable[[int], bytes] = _pack_uint
 
 
 @lru_cache(maxsize=200_000)
@@ -115,7 +119,8 @@ class FastWordAnalyzer(FastStemmingAnalyzer):
     def has_morph(self) -> bool:
         return False
 
-    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
+    # Takes the parent's flags as keywords only (how Whoosh calls an analyser).
+    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:  # type: ignore[override]
         kwargs["no_morph"] = True
         return super().__call__(value, **kwargs)
 

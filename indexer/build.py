@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from indexer import formats
 from indexer.draft import ParsedReport
@@ -315,7 +316,7 @@ class Previous:
             str(entry.get("pillar") or ""),
             dt.date.fromisoformat(updated) if isinstance(updated, str) and updated else None,
             sections=[],
-            warnings=[str(w) for w in entry.get("warnings", []) or []],  # type: ignore[union-attr]
+            warnings=[str(w) for w in cast("list[object]", entry.get("warnings", []) or [])],
             url=str(entry.get("url") or ""),
             layout=str(entry.get("layout") or ""),
         )

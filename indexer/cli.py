@@ -70,7 +70,7 @@ def main() -> None:
 
 def _progress(files: Iterable[Path]) -> Iterable[Path]:
     items = list(files)
-    return tqdm(
+    bar: Iterable[Path] = tqdm(  # tqdm is untyped; iterating it yields the items
         items,
         desc="Indexing",
         unit="file",
@@ -79,6 +79,7 @@ def _progress(files: Iterable[Path]) -> Iterable[Path]:
         dynamic_ncols=True,
         leave=False,
     )
+    return bar
 
 
 def _fmt(counter: Counter[str], order: tuple[str, ...] = ()) -> str:

@@ -142,7 +142,7 @@ class Section:
     def from_dict(cls, data: dict[str, Any]) -> Section:
         """Rebuild a section from `to_dict` output or from stored index fields."""
         # Field names and empty values are worked out once (a results page builds 20 of these).
-        values = {name: data.get(name) for name in SECTION_FIELDS}
+        values: dict[str, Any] = {name: data.get(name) for name in SECTION_FIELDS}
         updated = values["updated"]
         if isinstance(updated, str) and updated:
             values["updated"] = dt.date.fromisoformat(updated)

@@ -204,17 +204,17 @@ def parse_overview(blocks: list[Block], source: str, hints: Hints) -> ParsedRepo
             drafts.append(current)
             continue
         nxt = blocks_after[i + 1] if i + 1 < len(blocks_after) else None
-        if pillar := _starts_pillar(block, nxt, current):
-            current = Draft("summary", pillar.lower(), pillar, block.line, pillar=pillar)
+        if opened := _starts_pillar(block, nxt, current):
+            current = Draft("summary", opened.lower(), opened, block.line, pillar=opened)
             drafts.append(current)
-            if pillar != _pillar_of(block):  # the headline question itself opened the block
+            if opened != _pillar_of(block):  # the headline question itself opened the block
                 current.paragraphs.append(block.text)
             continue
         if current.pillar and not current.grade and (g := grade_line(block.text)):
             current.set_grade(g[0], "line", g[1])
             continue
-        if d := date_line(block.text):
-            report.updated = report.updated or d
+        if when := date_line(block.text):
+            report.updated = report.updated or when
             continue
         current.paragraphs.append(block.text)
     for d in drafts:

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.schema import MANIFEST_NAME
 from indexer.store import (
     BUILDS,
-    MANIFEST_NAME,
     IndexUnavailable,
     build_lock,
     current_build,

@@ -15,6 +15,7 @@ A sidecar's values override whatever the parser inferred; a sidecar `report_type
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from indexer.draft import ParsedReport
 from indexer.errors import ReportError
@@ -94,7 +95,7 @@ def parse_news(normalised: Normalised, source: str, hints: Hints, why: str) -> P
 
 def apply_overrides(report: ParsedReport, override: Hints, inferred_url: str = "") -> ParsedReport:
     """The report with a sidecar's values in place of what was inferred (ids follow suit)."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # Section fields of several types
     force = report.force
     if override.force:
         force = find_force(override.force)

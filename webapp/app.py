@@ -248,8 +248,8 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.archive = archive
     app.state.pool = pool
-    app.add_middleware(RelativeRedirects, public_url=settings.public_url)  # type: ignore[arg-type]
-    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
+    app.add_middleware(RelativeRedirects, public_url=settings.public_url)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -20,7 +20,8 @@ from bs4.element import NavigableString, PageElement, Tag
 
 from indexer.errors import ReportError
 from indexer.limits import DEFAULT_LIMITS, Limits
-from indexer.normalise import CELL_SEP, Block, Normalised, clean_line, strip_chrome, utf16
+from indexer.normalise import CELL_SEP, Block, Normalised, strip_chrome, utf16
+from indexer.textclean import clean_line
 
 DROP_TAGS = (
     "script", "style", "noscript", "template", "nav", "aside", "form", "button", "svg",
@@ -49,7 +50,7 @@ def _is_chrome(tag: Tag) -> bool:
         return True
     if tag.get("aria-hidden") == "true" or tag.get("role") in CHROME_ROLES:
         return True
-    classes = tag.get("class") or []
+    classes: str | list[str] = tag.get("class") or []
     words = " ".join([*classes, str(tag.get("id") or ""), str(tag.get("aria-label") or "")])
     return bool(words.strip()) and bool(CHROME_HINT.search(words))
 

@@ -25,7 +25,8 @@ from pdfminer.utils import decode_text
 
 from indexer.errors import ReportError
 from indexer.limits import DEFAULT_LIMITS, MB, LimitExceeded, Limits, over
-from indexer.normalise import BULLET_RE, CELL_SEP, Block, Normalised, clean_line, strip_chrome
+from indexer.normalise import BULLET_RE, CELL_SEP, Block, Normalised, strip_chrome
+from indexer.textclean import clean_line
 
 ROW_TOLERANCE = 3.0  # points between baselines of cells in one table row
 HEADING_RATIO = 1.15  # a heading's size against the body text's
@@ -66,7 +67,7 @@ def _lines_of(page: LTPage, number: int) -> list[_Line]:
                           page.height - obj.y0, size, bold)
                 )  # fmt: skip
         elif isinstance(obj, LTTextContainer) or hasattr(obj, "__iter__"):
-            for child in obj:  # type: ignore[attr-defined]
+            for child in obj:
                 visit(child)
 
     visit(page)
@@ -176,8 +177,8 @@ def read(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Normalised:
 def _to_blocks(groups: list[list[_Line]], page_count: int) -> list[Block]:
     # Running headers and footers: one-line groups repeated on most pages.
     seen_on: Counter[str] = Counter()
-    for text in {(g[0].page, g[0].text) for g in groups if len(g) == 1}:
-        seen_on[text[1]] += 1
+    for page_line in {(g[0].page, g[0].text) for g in groups if len(g) == 1}:
+        seen_on[page_line[1]] += 1
     running = {t for t, n in seen_on.items() if page_count >= 3 and n > page_count / 2}
     sizes: Counter[float] = Counter()
     for g in groups:

@@ -116,8 +116,8 @@ def coverage_from(tags: list[ReportTags], manifest: dict[str, Any]) -> Coverage:
         ))
     totals: dict[str, Cell] = {}
     for rtype in types:
-        cells = [v for (_, t), v in counts.items() if t == rtype]
-        totals[rtype] = Cell(sum(c[0] for c in cells), sum(c[1] for c in cells))
+        pairs = [v for (_, t), v in counts.items() if t == rtype]
+        totals[rtype] = Cell(sum(c[0] for c in pairs), sum(c[1] for c in pairs))
     every_force = set().union(*forces.values()) if forces else set()
     return Coverage(
         reports=len(tags),

@@ -31,7 +31,7 @@ from indexer.search import highlight, lang, linear, suggest
 from indexer.search.browse import chronological
 from indexer.search.budget import MAX_EXPANSION as MAX_EXPANSION
 from indexer.search.budget import Deadline, Expansion, SearchTooBroad
-from indexer.search.fields import resolve
+from indexer.search.fields import active_fields, resolve
 from indexer.search.request import QueryProblem, SearchRequest, check_syntax
 from indexer.search.vectorised import TermIndex
 from indexer.store import (
@@ -516,7 +516,7 @@ class Archive:
         if from_query:
             # A field term in the query: list every valid value (the reader is typing them).
             shown = [facet.value_label(v) for v in values]
-            field_name = next((f for f, n in lang.active_fields().items() if n == name), name)
+            field_name = next((f for f, n in active_fields().items() if n == name), name)
             return (
                 f"Unknown {facet.label.lower()} {value[:60]!r} in {field_name}:{value[:60]}. "
                 f"Valid values: {'; '.join(shown) or 'none'}."

@@ -183,7 +183,7 @@ def understand(q: str, literal: bool = False) -> Understood:
                 notices.append(notice)
         if tok.kind == "word" and "~" in tok.body:
             _check_fuzzy(tok.body)
-        run = 0 if literal else _expansion_run(toks, i)
+        run = None if literal else _expansion_run(toks, i)
         if run:
             entry = run[1]
             uses.setdefault(entry.term, GlossaryUse(entry, True))

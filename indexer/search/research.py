@@ -147,7 +147,8 @@ def _distinct_per(group: np.ndarray, key: np.ndarray, groups: int) -> np.ndarray
     width = int(key.max()) + 1
     seen = np.zeros(groups * width, dtype=bool)  # one flag per (group, key) pair
     seen[group.astype(np.int64) * width + key] = True
-    return seen.reshape(groups, width).sum(axis=1)
+    counts: np.ndarray = seen.reshape(groups, width).sum(axis=1)
+    return counts
 
 
 def trends(archive: Archive, req: SearchRequest) -> Trend:

@@ -231,7 +231,7 @@ class TermIndex:
             self._cache.move_to_end(key)
             return hit  # type: ignore[return-value]
         value = self._read_positions(fieldname, text)
-        self._remember(key, value)  # type: ignore[arg-type]
+        self._remember(key, value)
         return value
 
     def _read_positions(self, fieldname: str, text: str
