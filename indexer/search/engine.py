@@ -453,13 +453,7 @@ class Archive:
         never touches the build in service.
         """
         check_syntax(q)  # a request built in Python may not have come through parse_request
-        parser = _Parser(TEXT_FIELDS, _query_schema())
-        parser.remove_plugin_class(qparser.FieldsPlugin)
-        parser.remove_plugin_class(qparser.BoostPlugin)
-        # "[a TO z]" would expand to every indexed word in between: brackets are plain text.
-        parser.remove_plugin_class(qparser.RangePlugin)
-        parser.add_plugin(qparser.FuzzyTermPlugin())
-        parsed = parser.parse(lang.understand(q, literal).text)
+        parsed = _query_parser().parse(lang.understand(q, literal).text)
         for leaf in parsed.leaves():
             if isinstance(leaf, query.FuzzyTerm):
                 # The first letter must match: a fuzzy word is never expanded over the whole
@@ -824,6 +818,7 @@ def _query_parser() -> _Parser:
     parser.remove_plugin_class(qparser.BoostPlugin)
     # "[a TO z]" would expand to every indexed word in between: brackets are plain text.
     parser.remove_plugin_class(qparser.RangePlugin)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
     return parser
 
 

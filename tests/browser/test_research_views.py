@@ -98,7 +98,7 @@ def test_grid_answers_the_domestic_abuse_question_in_one_page(
     page.locator('tr[data-force="Norfolk Constabulary"] td[data-cycle="2021/22"] .grade-chip'
                  ).click()  # fmt: skip
     expect(page.locator(".result")).to_have_count(1)
-    expect(page.locator(".result h3")).to_have_text("Protecting vulnerable people")
+    expect(page.locator(".result h3 .what")).to_have_text("Protecting vulnerable people")
     expect(page.locator(".result .tag.grade")).to_have_text("Good")
 
 

@@ -20,10 +20,16 @@
   status.setAttribute("aria-live", "polite");
   var wrap = document.createElement("div");
   wrap.className = "combobox";
+  // Moving the box into its wrapper takes focus from it: give it back (the home page's
+  // search box has focus, or is about to by its autofocus).
+  var hadFocus = document.activeElement === input;
   input.parentNode.insertBefore(wrap, input);
   wrap.appendChild(input);
   wrap.appendChild(list);
   wrap.appendChild(status);
+  if (hadFocus || (input.autofocus && document.activeElement === document.body)) {
+    input.focus();
+  }
 
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
