@@ -102,12 +102,12 @@ def test_a_build_held_by_a_request_stays_open_until_the_request_ends(tmp_path: P
     plain_parse = archive.parse_query
     landed: list[int] = []
 
-    def parse_while_a_build_lands(q: str, literal: bool = False) -> Any:
+    def parse_while_a_build_lands(q: str, *rest: Any) -> Any:
         if not landed:
             landed.append(build([SEED], ix, incremental=False).section_count)
             # Another request meanwhile: it opens the new build and retires the held one.
             assert archive.search(SearchRequest()).total == landed[0]
-        return plain_parse(q, literal)
+        return plain_parse(q, *rest)
 
     archive.parse_query = parse_while_a_build_lands  # type: ignore[method-assign]
     try:
