@@ -11,6 +11,7 @@ Whoosh's own matchers. A test checks that both ways give the same results.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from math import log
 from typing import Any
 
@@ -97,6 +98,19 @@ class TermIndex:
     def _read_postings(self, fieldname: str, text: str) -> Postings:
         id_parts: list[np.ndarray] = []
         w_parts: list[np.ndarray] = []
+        for ids, weights in self._blocks(fieldname, text, weights=True):
+            id_parts.append(ids)
+            w_parts.append(np.asarray(weights, dtype=np.float64))
+        if not id_parts:
+            return _EMPTY_IDS, _EMPTY_F
+        return np.concatenate(id_parts), np.concatenate(w_parts)
+
+    def _blocks(self, fieldname: str, text: str, weights: bool
+                ) -> Iterator[tuple[np.ndarray, Sequence[Any]]]:
+        """A term's postings across segments, a block at a time: the block's document numbers
+        (made global) and its weights (`weights=True`) or raw values. Block-coded postings are
+        read through W3LeafMatcher's arrays; inline postings (rare terms, or another codec) one
+        by one. The caller copies a block before asking for the next (the arrays are reused)."""
         for leaf, offset in self.reader.leaf_readers():
             if (fieldname, text) not in leaf:
                 continue
@@ -104,22 +118,21 @@ class TermIndex:
             if isinstance(m, W3LeafMatcher):
                 while m.is_active():
                     m._read_ids()
-                    m._read_weights()
-                    id_parts.append(np.asarray(m._ids, dtype=np.int64) + offset)
-                    w_parts.append(np.asarray(m._weights, dtype=np.float64))
+                    if weights:
+                        m._read_weights()
+                    else:
+                        m._read_values()
+                    second = m._weights if weights else m._values
+                    yield np.asarray(m._ids, dtype=np.int64) + offset, second
                     m._next_block()
-            else:  # inline postings of rare terms, or another codec
+            else:
                 ids: list[int] = []
-                weights: list[float] = []
+                seconds: list[Any] = []
                 while m.is_active():
                     ids.append(m.id())
-                    weights.append(m.weight())
+                    seconds.append(m.weight() if weights else m.value())
                     m.next()
-                id_parts.append(np.asarray(ids, dtype=np.int64) + offset)
-                w_parts.append(np.asarray(weights, dtype=np.float64))
-        if not id_parts:
-            return _EMPTY_IDS, _EMPTY_F
-        return np.concatenate(id_parts), np.concatenate(w_parts)
+                yield np.asarray(ids, dtype=np.int64) + offset, seconds
 
     def idf(self, fieldname: str, text: str) -> float:
         key = (fieldname, text)
@@ -240,24 +253,9 @@ class TermIndex:
             raise TypeError("vectorised phrases need the FastPositions format")
         doc_parts: list[np.ndarray] = []
         values: list[bytes] = []
-        for leaf, offset in self.reader.leaf_readers():
-            if (fieldname, text) not in leaf:
-                continue
-            m = _raw_matcher(leaf, fieldname, text)
-            if isinstance(m, W3LeafMatcher):
-                while m.is_active():
-                    m._read_ids()
-                    m._read_values()
-                    doc_parts.append(np.asarray(m._ids, dtype=np.int64) + offset)
-                    values.extend(m._values)
-                    m._next_block()
-            else:  # inline postings of rare terms, or another codec
-                ids: list[int] = []
-                while m.is_active():
-                    ids.append(m.id() + offset)
-                    values.append(m.value())
-                    m.next()
-                doc_parts.append(np.asarray(ids, dtype=np.int64))
+        for ids, block_values in self._blocks(fieldname, text, weights=False):
+            doc_parts.append(ids)
+            values.extend(block_values)
         if not values:
             return _EMPTY_IDS, np.zeros(1, dtype=np.int64), _EMPTY_IDS
         counts, positions = _decode_positions(values)
