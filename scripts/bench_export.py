@@ -33,7 +33,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 
-from bench import BIN, _proc_status, corpus_for, free_port, run_child  # noqa: E402
+from bench import BIN, corpus_for, run_child  # noqa: E402
+from bench_http import _proc_status, free_port  # noqa: E402
 
 EXPORTS = (
     ("CSV, grade = Good", "/api/search.csv?grade=Good&bom=1", "csv"),

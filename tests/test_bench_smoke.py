@@ -134,3 +134,13 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 def test_generator_refuses_the_real_corpus_folder() -> None:
     with pytest.raises(SystemExit, match="refusing to write inside"):
         gen_corpus.generate(10, REPO / "corpus" / "generated", seed=1)
+
+
+def test_every_bench_step_script_imports() -> None:
+    """`./scripts/bench` runs bench.py, then bench_export.py, and offers bench_stall.py: a
+    helper one of them imports from another module must still be there (a broken import made
+    the wrapper fail after the main run)."""
+    for name in ("bench_export", "bench_stall", "bench_replicas"):
+        proc = subprocess.run([sys.executable, str(REPO / "scripts" / f"{name}.py"), "--help"],
+                              capture_output=True, text=True, cwd=REPO, timeout=120)
+        assert proc.returncode == 0, f"{name}.py --help: {proc.stderr[-400:]}"
