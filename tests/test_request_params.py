@@ -110,3 +110,25 @@ def test_wildcard_prefixes_count_letters_after_plus_and_minus_only() -> None:
     with refused(f"The wildcard in {token[:40]!r} needs at least 3 letters before it (e.g. "
                  "solv*), so that it does not match most of the archive."):
         check_syntax(token)
+
+
+def test_a_request_built_in_python_quotes_at_most_40_characters_of_a_bad_value() -> None:
+    with refused("page must be a whole number, not 'abc'."):
+        SearchRequest(page="abc")  # type: ignore[arg-type]
+    with refused(f"per_page must be a whole number, not {'x' * 40!r}."):
+        SearchRequest(per_page="x" * 45)  # type: ignore[arg-type]
+    with refused("sort must be one of relevance, newest, oldest; not "
+                 f"{'s' * 40!r}."):
+        SearchRequest(sort="s" * 45)
+    with refused(f"Unknown filter {'f' * 40!r}; filters are grade, force, region, pillar, "
+                 "theme, question, cycle, kind, report_type."):
+        SearchRequest(filters={"f" * 45: ("x",)})
+    with refused("The query is 501 characters long; the limit is 500."):
+        SearchRequest(q="x" * 501)
+    assert SearchRequest(q="x" * 500).q == "x" * 500
+
+
+@pytest.mark.parametrize("q,op", [("NOT AND demand", "AND"), ("(OR demand)", "OR")])
+def test_an_operator_right_after_not_or_a_bracket_is_refused(q: str, op: str) -> None:
+    with refused(f"{op} needs a search word on each side (e.g. THRIVE {op} demand)."):
+        check_syntax(q)

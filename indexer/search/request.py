@@ -212,8 +212,6 @@ def check_syntax(q: str) -> None:
             previous = "not"
             continue
         _check_wildcard(token)
-        if token.strip("*?") == "" and not token:
-            continue
         previous, has_term = "term", True
     if depth > 0:
         raise QueryProblem("Unbalanced brackets: a '(' has no closing ')'.")
