@@ -214,3 +214,11 @@ def test_a_bad_query_is_a_problem_before_any_row(archives: tuple[Archive, Archiv
         count(fast, SearchRequest(q='"unclosed'))
     with pytest.raises(QueryProblem):
         next(stream(fast, SearchRequest(q='"unclosed')))
+
+
+def test_the_streams_carry_the_query_into_each_link() -> None:
+    csv_text = b"".join(csv_stream([SECTION], BASE, "crime review", bom=True)).decode("utf-8")
+    assert csv_text == "\ufeff" + "".join(csv_lines([SECTION], BASE, "crime review"))
+    assert f",{LINK}," in csv_text
+    (line,) = b"".join(jsonl_stream([SECTION], BASE, "crime review")).decode().splitlines()
+    assert json.loads(line)["url"] == LINK
