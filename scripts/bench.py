@@ -62,6 +62,7 @@ from bench_timing import summarise, timed_rounds, warm_up  # noqa: E402
 
 from indexer.build import parse_all  # noqa: E402
 from indexer.schema import FACET_NAMES  # noqa: E402
+from webapp.snippets import snippet_html  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SUBJECT, BASELINE = "whoosh", "fts5"
@@ -86,7 +87,7 @@ class ArchiveEngine:
             len(result.hits),
             {name: {v.value: v.count for v in values if v.count}
              for name, values in result.facets.items()},
-            sum(len(h.snippet) for h in result.hits),
+            sum(len(snippet_html(h.snippet)) for h in result.hits),  # the page's HTML
         )
 
     def drop_caches(self) -> None:

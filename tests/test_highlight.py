@@ -6,14 +6,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.analysis import StemmingAnalyzer
 
-from indexer.search.highlight import mark_all, match_spans, match_spans_reference, snippet
+from indexer.search import highlight
+from indexer.search.highlight import SNIPPET_CHARS, match_spans, match_spans_reference
 from tests.conftest import FIXTURE_CORPUS
+from webapp.snippets import snippet_html
 
 ANALYZER = StemmingAnalyzer()
 
 
 def stems(text: str) -> frozenset[str]:
     return frozenset(t.text for t in ANALYZER(text))
+
+
+def mark_all(text: str, terms: frozenset[str]) -> str:
+    """The whole text as the pages show it (rendered by webapp/snippets.py)."""
+    return str(snippet_html(highlight.mark_all(text, terms)))
+
+
+def snippet(text: str, terms: frozenset[str], chars: int = SNIPPET_CHARS) -> str:
+    return str(snippet_html(highlight.snippet(text, terms, chars)))
 
 
 def test_stemmed_forms_are_marked() -> None:

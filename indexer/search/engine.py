@@ -82,7 +82,7 @@ class FacetCount:
 @dataclass(frozen=True, slots=True)
 class Hit:
     section: Section
-    snippet: str  # escaped HTML with the query's hits in <mark>
+    snippet: highlight.Snippet  # the passages around the query's hits, as spans
     score: float | None
 
 
@@ -594,7 +594,7 @@ class Archive:
         deadline.check()
         for docnum, score in page_docs:
             section = from_stored(searcher.stored_fields(docnum))
-            snippet = self.snippet(section.text, terms) if snippets else ""
+            snippet = self.snippet(section.text, terms) if snippets else highlight.Snippet(())
             hits.append(Hit(section, snippet, score))
         # The request with its filter values as stored ("force=kent" -> "Kent Police"), so
         # that every link built from it toggles the value the sidebar shows.
@@ -759,12 +759,12 @@ class Archive:
 
     # -- text -------------------------------------------------------------------------------
 
-    def snippet(self, text: str, terms: frozenset[str]) -> str:
-        """Escaped HTML: the passages around the hits, or the opening of the text."""
+    def snippet(self, text: str, terms: frozenset[str]) -> highlight.Snippet:
+        """The passages around the hits, or the opening of the text."""
         return highlight.snippet(text, terms)
 
-    def highlight_all(self, text: str, terms: frozenset[str]) -> str:
-        """Escaped HTML of the whole text with every hit in <mark>."""
+    def highlight_all(self, text: str, terms: frozenset[str]) -> highlight.Snippet:
+        """The whole text, every hit marked."""
         return highlight.mark_all(text, terms)
 
     def query_terms(self, q: str) -> frozenset[str]:

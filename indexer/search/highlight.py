@@ -1,4 +1,8 @@
-"""Highlighting: the query's words marked in escaped text, and snippets around them.
+"""Highlighting: where the query's words stand in a text, and snippets around them, as data.
+
+A snippet is plain data (`Snippet`: passages of `Span`s, each a hit or the text between, with
+where the source text was cut); nothing here is HTML. The web app renders snippets in one
+place (`webapp/snippets.py`).
 
 A word matches when its analysed form (the index's tokenizer, lower case, Porter stem) is one
 of the query's indexed terms, exactly as the index matched the document. Tokenising with one
@@ -10,8 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
 
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.analysis.tokenizers import default_pattern
@@ -27,6 +31,63 @@ PHRASE = '"'
 SNIPPET_CHARS = 320
 SURROUND = 90
 MAX_FRAGMENTS = 2
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of a passage: one of the query's words (`hit`) or the text between them."""
+
+    text: str
+    hit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One excerpt of a text as spans: `text[start:start + len(excerpt)]`, where `cut_before`
+    and `cut_after` say whether the source text goes on before or after it."""
+
+    spans: tuple[Span, ...]
+    start: int = 0
+    cut_before: bool = False
+    cut_after: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """What a result shows of its text: one or more passages, in text order."""
+
+    passages: tuple[Passage, ...]
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        """The snippet as shown: its passages' spans with "…" spans where text was left out,
+        so that the spans' texts joined are the snippet's plain text."""
+        out: list[Span] = []
+        last = len(self.passages) - 1
+        for i, passage in enumerate(self.passages):
+            if i:
+                out.append(Span(f" {ELLIPSIS} "))
+            elif passage.cut_before:
+                out.append(Span(f"{ELLIPSIS} "))
+            out.extend(passage.spans)
+            if i == last and passage.cut_after:
+                out.append(Span(f" {ELLIPSIS}"))
+        return tuple(out)
+
+    @property
+    def text(self) -> str:
+        """The plain text shown, "…" marking where text was left out."""
+        return "".join(s.text for s in self.spans)
+
+    @property
+    def hits(self) -> int:
+        """How many of the query's words it shows."""
+        return sum(s.hit for p in self.passages for s in p.spans)
 
 
 @lru_cache(maxsize=1024)
@@ -95,22 +156,27 @@ def match_spans_reference(text: str, terms: frozenset[str]) -> list[tuple[int, i
     return _with_phrases(spans, text, phrases)
 
 
-def _mark(text: str, start: int, end: int, spans: Iterable[tuple[int, int]]) -> str:
-    out: list[str] = []
+def _spans(text: str, start: int, end: int, matches: Iterable[tuple[int, int]]
+           ) -> tuple[Span, ...]:
+    """`text[start:end]` as spans, the `matches` inside it as hits (an overlapping one is
+    skipped, so the spans' texts always join to the excerpt)."""
+    out: list[Span] = []
     at = start
-    for s, e in spans:
-        if s < start or e > end:
+    for s, e in matches:
+        if s < at or e > end:
             continue
-        out.append(escape(text[at:s], quote=False))
-        out.append("<mark>" + escape(text[s:e], quote=False) + "</mark>")
+        if s > at:
+            out.append(Span(text[at:s]))
+        out.append(Span(text[s:e], True))
         at = e
-    out.append(escape(text[at:end], quote=False))
-    return "".join(out)
+    if end > at:
+        out.append(Span(text[at:end]))
+    return tuple(out)
 
 
-def mark_all(text: str, terms: frozenset[str]) -> str:
-    """Escaped HTML of the whole text with every matching word in <mark>."""
-    return _mark(text, 0, len(text), match_spans(text, terms))
+def mark_all(text: str, terms: frozenset[str]) -> Snippet:
+    """The whole text, every matching word a hit."""
+    return Snippet((Passage(_spans(text, 0, len(text), match_spans(text, terms))),))
 
 
 def _word_start(text: str, i: int) -> int:
@@ -126,16 +192,16 @@ def _word_end(text: str, i: int) -> int:
     return i
 
 
-def opening(text: str, chars: int = SNIPPET_CHARS) -> str:
-    """Escaped HTML of the text's first `chars` characters, cut at a word."""
+def opening(text: str, chars: int = SNIPPET_CHARS) -> Snippet:
+    """The text's first `chars` characters, cut at a word."""
     if len(text) <= chars:
-        return escape(text, quote=False)
+        return Snippet((Passage(_spans(text, 0, len(text), ())),))
     cut = text[:chars].rsplit(" ", 1)[0]
-    return escape(cut, quote=False) + " …"
+    return Snippet((Passage(_spans(cut, 0, len(cut), ()), cut_after=True),))
 
 
-def snippet(text: str, terms: frozenset[str], chars: int = SNIPPET_CHARS) -> str:
-    """Escaped HTML: up to two passages around the hits (or the text's opening)."""
+def snippet(text: str, terms: frozenset[str], chars: int = SNIPPET_CHARS) -> Snippet:
+    """Up to two passages around the hits (or the text's opening)."""
     spans = match_spans(text, terms)
     if not spans:
         return opening(text, chars)
@@ -155,8 +221,12 @@ def snippet(text: str, terms: frozenset[str], chars: int = SNIPPET_CHARS) -> str
         else:
             fragments.append((start, end))
         i = j
-    parts = []
+    passages = []
     for start, end in fragments:
-        body = _mark(text, start, end, spans).strip()
-        parts.append(("… " if start > 0 else "") + body + (" …" if end < len(text) else ""))
-    return " ".join(parts).replace("… …", "…")
+        # The excerpt less the white space at its ends.
+        excerpt = text[start:end]
+        first = start + len(excerpt) - len(excerpt.lstrip())
+        last = end - (len(excerpt) - len(excerpt.rstrip()))
+        passages.append(Passage(_spans(text, first, last, spans), first,
+                                cut_before=start > 0, cut_after=end < len(text)))
+    return Snippet(tuple(passages))
