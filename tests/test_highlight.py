@@ -136,3 +136,24 @@ def test_a_stem_less_its_tail_starts_the_word_it_came_from() -> None:
     for word in vocabulary:
         stem = stem_word(word)
         assert word.startswith(stem[: max(1, len(stem) - highlight.STEM_TAIL)]), (word, stem)
+
+
+
+def test_a_token_starts_after_a_dot_that_follows_no_word() -> None:
+    """Found by mutation testing: "x.thrive" is one token, "..thrive" and ". .thrive" hold
+    the token "thrive"."""
+    terms = stems("thrive")
+    for text in ("see ..THRIVE", "(.thrive)", "a . .thrive", ".thrive", "x.thrive", "x..thrive"):
+        assert match_spans(text, terms) == match_spans_reference(text, terms), text
+    assert match_spans("see ..THRIVE", terms) == [(6, 12)]
+    assert match_spans("x.thrive", terms) == []
+
+
+def test_two_letter_words_are_kept_inside_a_phrase() -> None:
+    """Found by mutation testing: the index keeps words of two letters ("uk"), so one breaks a
+    phrase and one can start it."""
+    text = "Risk UK harm. UK police said risk harm."
+    for phrase, expected in (("risk harm", ["risk", "harm"]), ("uk polic", ["UK", "police"])):
+        terms = frozenset({highlight.PHRASE + phrase})
+        assert [text[s:e] for s, e in match_spans(text, terms)] == expected
+        assert [text[s:e] for s, e in match_spans_reference(text, terms)] == expected

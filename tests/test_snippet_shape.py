@@ -129,3 +129,4 @@ def test_passages_start_and_end_on_whole_words() -> None:
     assert _word_end("abcd efg", 1) == 4
     assert _word_end("abc", 1) == 3
     assert snippet(" THRIVE", TERMS) == HIT  # a leading space is no cut text
+    assert snippet("THRIVE  ", TERMS) == HIT  # nor a trailing one

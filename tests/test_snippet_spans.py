@@ -69,8 +69,8 @@ def test_spans_are_the_exact_excerpt_and_hits_are_the_query_words(archive: Archi
             excerpt = text[p.start:p.start + len(p.text)]
             assert p.text == excerpt and excerpt.strip() == excerpt, (q, hit.section.section_id)
             assert all(s.text for s in p.spans)  # no empty pieces
-            assert p.cut_before == (p.start > 0)
-            assert p.cut_after == (p.start + len(p.text) < len(text.rstrip()))
+            assert p.cut_before == bool(text[:p.start].strip())
+            assert p.cut_after == bool(text[p.start + len(p.text):].strip())
             end = p.start + len(p.text)
             assert hits_of(p) == [(at, w) for at, w in expected_hits(text, ORACLE[q])
                                   if p.start <= at < end], (q, hit.section.section_id)
@@ -129,3 +129,23 @@ def test_no_hit_gives_the_opening_and_markup_stays_text() -> None:
     marked = mark_all("a <b> & victims", frozenset({"victim"}))
     assert marked.passages[0].spans == (Span("a <b> & "), Span("victims", True))
     assert snippet("", frozenset({"victim"})) == Snippet((Passage(()),))
+
+
+def test_spans_have_no_empty_piece_and_cuts_are_real_text() -> None:
+    """Found by mutation testing: an empty span before a hit that opens the text; two hits
+    whose passages meet exactly are one passage; a cut is text left out, not white space."""
+    assert mark_all("victims here", frozenset({"victim"})).passages[0].spans == (
+        Span("victims", True), Span(" here"))
+    # Passage one ends at 97 (hit end 7 + 90) where passage two starts (hit at 187 - 90).
+    text = "victims " + "a" * 88 + "  " + "b" * 88 + " victims " + "c" * 50
+    assert text.index("victims", 1) == 187 and text[96:98] == "  "
+    (p,) = snippet(text, frozenset({"victim"})).passages
+    assert p.text == text.strip() and not p.cut_before and not p.cut_after
+    # White space alone before or after a passage is not a cut.
+    lead = " " + "a" * 100 + " victims " + "b" * 100 + "   "
+    (p,) = snippet(lead, frozenset({"victim"})).passages
+    assert (p.start, p.cut_before, p.cut_after) == (1, False, False)
+    assert p.text == lead.strip()
+    lead = "x " + "a" * 100 + " victims " + "b" * 200 + " y"
+    (p,) = snippet(lead, frozenset({"victim"})).passages
+    assert (p.start, p.cut_before, p.cut_after) == (2, True, True)

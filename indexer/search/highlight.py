@@ -46,7 +46,8 @@ class Span:
 @dataclass(frozen=True, slots=True)
 class Passage:
     """One excerpt of a text as spans: `text[start:start + len(excerpt)]`, where `cut_before`
-    and `cut_after` say whether the source text goes on before or after it."""
+    and `cut_after` say whether the source text goes on (more than white space) before or
+    after it."""
 
     spans: tuple[Span, ...]
     start: int = 0
@@ -283,5 +284,6 @@ def snippet(text: str, terms: frozenset[str], chars: int = SNIPPET_CHARS) -> Sni
         first = start + len(excerpt) - len(excerpt.lstrip())
         last = end - (len(excerpt) - len(excerpt.rstrip()))
         passages.append(Passage(_spans(text, first, last, spans), first,
-                                cut_before=start > 0, cut_after=end < len(text)))
+                                cut_before=bool(text[:start].strip()),
+                                cut_after=bool(text[end:].strip())))
     return Snippet(tuple(passages))
