@@ -31,6 +31,7 @@ from indexer.search import highlight, lang, linear, suggest
 from indexer.search.browse import BrowseOrder, chronological
 from indexer.search.budget import MAX_EXPANSION as MAX_EXPANSION
 from indexer.search.budget import Deadline, Expansion, SearchTooBroad
+from indexer.search.facet_lists import FacetLists
 from indexer.search.fields import active_fields, resolve
 from indexer.search.request import QueryProblem, SearchRequest, check_syntax
 from indexer.search.stored import StoredFields
@@ -194,6 +195,7 @@ class _Columns:
     position: np.ndarray
     live: np.ndarray  # bool: not deleted
     report_docs: dict[str, list[int]] = field(default_factory=dict)
+    lists: FacetLists | None = None  # the facets' labels and orders (set when loaded)
 
     @property
     def all_live(self) -> bool:
@@ -280,7 +282,8 @@ class _Generation:
         for doc, rid in enumerate(report):
             if live[doc]:
                 report_docs.setdefault(rid, []).append(doc)
-        return _Columns(codes, vocab, lookup, chron, position, live, report_docs)
+        return _Columns(codes, vocab, lookup, chron, position, live, report_docs,
+                        FacetLists(vocab))
 
     def close(self) -> None:
         with self._pool_lock:
@@ -754,27 +757,8 @@ class Archive:
         absent: dict[str, list[str]],
     ) -> dict[str, list[FacetCount]]:
         """Each facet's values as listed: those counted or chosen, in the facet's order."""
-        out: dict[str, list[FacetCount]] = {}
-        for facet in FACETS:
-            vocab = cols.vocab[facet.name]
-            counts = all_counts[facet.name]
-            chosen = set(selected.get(facet.name, np.array([], dtype=np.int32)).tolist())
-            # Only the values counted or chosen, in vocabulary order (the sorts below are stable).
-            shown = sorted(chosen.union(np.flatnonzero(counts).tolist()))
-            values = [
-                FacetCount(vocab[i], facet.value_label(vocab[i]), int(counts[i]), i in chosen)
-                for i in shown
-                if vocab[i]
-            ]
-            values += [
-                FacetCount(v, facet.value_label(v), 0, True) for v in absent.get(facet.name, [])
-            ]
-            if facet.by_count:
-                values.sort(key=lambda v: (-v.count, v.value.lower()))
-            else:
-                values.sort(key=lambda v: facet.sort_key(v.value))
-            out[facet.name] = values
-        return out
+        lists = cols.lists if cols.lists is not None else FacetLists(cols.vocab)
+        return lists.lists(FacetCount, all_counts, selected, absent)
 
     def _terms(self, q: query.Query, reader: Any) -> frozenset[str]:
         # Not Query.existing_terms: in Whoosh 2.7 it skips every leaf after the first field.
