@@ -438,7 +438,9 @@ class Archive:
 
     def drop_caches(self) -> None:
         """Empty the query-time caches of the build in service (decoded postings and
-        positions, recent match sets), as after a restart; for measuring cold queries."""
+        positions, idf values, recent match sets), as after a restart; for measuring cold
+        queries. What is derived from the build alone when it is opened (facet columns, browse
+        orders and count tables, facet ranks) stays, as it would after a restart."""
         gen = self._generation()
         with gen._pool_lock:
             readers = list(gen._all)
