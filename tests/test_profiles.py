@@ -253,3 +253,25 @@ def test_csl_json_is_structurally_valid_for_every_section(client: httpx.Client) 
     # Published before HMIC became HMICFRS (19 July 2017): HMIC is the author.
     met = client.get("/api/reports/metropolitan-2016-efficiency").json()["sections"][0]["csl"]
     assert met["author"] == [{"literal": "HM Inspectorate of Constabulary (HMIC)"}]
+
+
+def _excerpt_as_before(text: str, limit: int = 240) -> str:
+    """The finding excerpt as first written (whitespace collapsed over the whole text)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+@pytest.mark.parametrize("text", [
+    "The force should check that callers who are told to expect a call-back receive one.",
+    " ".join(f"word{i}," for i in range(120)),
+    "Start" + " \n\t " * 400 + " ".join(f"late{i}" for i in range(80)),  # mostly whitespace
+    "x" * 600,
+    ("Areas   for\n\nimprovement  " * 40).strip(),
+])
+def test_finding_excerpt_reads_only_a_prefix_but_says_the_same(text: str) -> None:
+    from indexer.search.profiles import _excerpt
+
+    assert _excerpt(text) == _excerpt_as_before(text)
+    assert _excerpt(text, 20) == _excerpt_as_before(text, 20)

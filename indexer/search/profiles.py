@@ -133,7 +133,10 @@ class ForceProfile:
 
 
 def _excerpt(text: str, limit: int = 240) -> str:
-    text = " ".join(text.split())
+    # Whitespace is collapsed in a prefix first (a finding's text can be long); the whole
+    # text only when the prefix collapses to no more than the limit.
+    head = " ".join(text[:limit * 2].split())
+    text = head if len(head) > limit + 1 else " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
@@ -248,10 +251,13 @@ def force_profile(archive: Archive, force: Force) -> ForceProfile:
     columns = _columns(peel)
     col_index = {c.cycle: i for i, c in enumerate(columns)}
     rows: list[TimelineRow] = []
+    by_row: dict[tuple[str, str], list[Judgment]] = {}
+    for j in judgments:
+        by_row.setdefault((j.group, j.row), []).append(j)
     for group, label in _row_order(judgments):
         cells: list[list[Judgment]] = [[] for _ in columns]
-        for j in judgments:
-            if (j.group, j.row) == (group, label) and j.cycle in col_index:
+        for j in by_row[(group, label)]:
+            if j.cycle in col_index:
                 cells[col_index[j.cycle]].append(j)
         for cell in cells:
             cell.sort(key=lambda j: (j.level != "pillar", j.section.question_number or 0,
