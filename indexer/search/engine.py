@@ -826,6 +826,20 @@ class Archive:
             sections = [from_stored(rd.searcher.stored_fields(d)) for d in docs]
         return sorted(sections, key=lambda s: s.position)
 
+    def sections_of(self, selection: Selection, docs: Iterator[int] | list[int]
+                    ) -> list[Section] | None:
+        """The sections of the documents `docs` (numbers from `selection`, an earlier `select`),
+        their stored fields read straight from the segments: for views that choose from the
+        facet columns the few documents whose text they show. None when another build has
+        been swapped in since `select` (its numbers no longer apply: select again)."""
+        from indexer.search.stored import StoredFields
+
+        with self._using() as gen, gen.reader() as rd:
+            if gen.columns.codes is not selection.codes:
+                return None
+            stored = StoredFields(rd.searcher.reader())
+            return [from_stored(stored.get(int(d))) for d in docs]
+
 
 @functools.lru_cache(maxsize=1)
 def _query_schema() -> Any:
