@@ -33,6 +33,7 @@ from indexer.search.budget import MAX_EXPANSION as MAX_EXPANSION
 from indexer.search.budget import Deadline, Expansion, SearchTooBroad
 from indexer.search.facet_lists import FacetLists
 from indexer.search.fields import active_fields, resolve
+from indexer.search.plainwords import plain_query
 from indexer.search.request import QueryProblem, SearchRequest, check_syntax
 from indexer.search.stored import StoredFields
 from indexer.search.vectorised import TermIndex
@@ -466,7 +467,10 @@ class Archive:
         never touches the build in service.
         """
         check_syntax(q)  # a request built in Python may not have come through parse_request
-        parsed = _query_parser().parse(lang.understand(q, literal).text)
+        text = lang.understand(q, literal).text
+        parsed = plain_query(_query_parser(), TEXT_FIELDS, text)  # plain words: known answer
+        if parsed is None:
+            parsed = _query_parser().parse(text)
         for leaf in parsed.leaves():
             if isinstance(leaf, query.FuzzyTerm):
                 # The first letter must match: a fuzzy word is never expanded over the whole
