@@ -528,7 +528,7 @@ def test_an_areas_page_read_by_its_heading_levels_and_a_grade_column_table() -> 
         (*h2, pp), ("para", "Kent Police is good at police powers and public treatment."),
         (*h3, "Stop and search"),
         ("para", "Officers record the reason for every search on body-worn video."),
-        (*h3, "Areas for improvement"), (*h4, "Use of force records"),
+        (*h3, "Areas for improvement:"), (*h4, "Use of force records"),
         ("para", "The force should check that use of force forms are complete."),
         ("para", "Supervisors should review a sample each month."),
         (*h2, ic), ("para", "Kent Police is adequate at investigating crime."),
@@ -536,17 +536,21 @@ def test_an_areas_page_read_by_its_heading_levels_and_a_grade_column_table() -> 
         ("para", "Too many case files are returned by prosecutors for more work."),
         (*h2, pc), ("para", "Neighbourhood teams run a weekly surgery in each town."),
         (*h2, "Force performance data"), ("para", "The force publishes its figures every quarter."),
-        (*h2, lf), ("para", "Kent Police requires improvement at leadership and force management."),
         (*h2, ds), ("para", "Kent Police is good at tackling drug supply."),
+        (*h2, lf), ("para", "Kent Police requires improvement at leadership and force management."),
     ]  # fmt: skip
     blocks = [
         Block(str(s[0]), str(s[-1]), n, level=int(str(s[1])) if len(s) == 3 else 0)
         for n, s in enumerate(spec, start=1)
     ]
-    report = parse_areas_report(blocks, "x.html", Hints())
-    assert (report.report_id, report.title, report.cycle, report.updated) == (
-        "kent-2023-25", "Kent PEEL 2023–25", "2023–25", None
+    url = "https://example.org/peel-reports/kent-2023-25/"
+    report = parse_areas_report(blocks, "captures/kent.html", Hints(url=url))
+    assert (report.report_id, report.title, report.cycle, report.updated, report.url) == (
+        "kent-2023-25", "Kent PEEL 2023–25", "2023–25", None, url
     )
+    assert report.layout == "areas of policing (2021+)"
+    assert {(s.source, s.url) for s in report.sections} == {("captures/kent.html", url)}
+    assert {s.pillar for s in report.sections} == {""}
     intro = "\n\n".join([
         "Our inspection assessed how good Kent Police is in 4 areas of policing.",
         CELL_SEP.join(["Good", "Adequate", RI]), CELL_SEP.join([pp, ic, ""]),
@@ -570,12 +574,78 @@ def test_an_areas_page_read_by_its_heading_levels_and_a_grade_column_table() -> 
          "Neighbourhood teams run a weekly surgery in each town."),
         ("force-performance-data", "other", None, "", "", "", "", "Force performance data",
          "The force publishes its figures every quarter."),
-        ("q4", "question", 4, lf, RI, "sentence", "", lf,
-         "Kent Police requires improvement at leadership and force management."),
-        ("q5", "question", 5, ds, "Good", "sentence", "", ds,
+        ("q4", "question", 4, ds, "Good", "sentence", "", ds,
          "Kent Police is good at tackling drug supply."),
+        ("q5", "question", 5, lf, RI, "sentence", "", lf,
+         "Kent Police requires improvement at leadership and force management."),
     ]  # fmt: skip
-    assert report.warnings == ["q5: area not in the known 2023–25 list: 'Tackling drug supply'"]
+    assert report.warnings == ["q4: area not in the known 2023–25 list: 'Tackling drug supply'"]
+
+
+def test_an_areas_report_title_is_its_top_heading_else_the_line_naming_the_report() -> None:
+    # The top heading names neither cycle nor force; the line under it names both, with more
+    # words after the force's name.
+    named = "PEEL 2021/22 – An inspection of Gwent Police, as published in June 2022"
+    blocks = [
+        Block("heading", "Gwent Police: police inspection report", 1, level=1),
+        Block("para", named, 2),
+        Block("heading", "Overall summary", 3, level=2),
+        Block("para", "Gwent Police is improving.", 4),
+    ]
+    report = parse_areas_report(blocks, "x.html", Hints())
+    assert (report.report_id, report.cycle) == ("gwent-2021-22", "2021/22")
+    assert [(s.anchor, s.heading, s.text) for s in report.sections] == [
+        ("introduction", "Introduction", named),
+        ("summary", "Overall summary", "Gwent Police is improving."),
+    ]
+    # In plain text, the first line naming the cycle or the force is the title.
+    lines = ["PEEL 2021/22", "An inspection of Durham Constabulary", "Overall summary",
+             "Durham Constabulary is improving."]  # fmt: skip
+    plain = areas_report(lines)
+    assert (plain.report_id, plain.title) == ("durham-2021-22", "Durham PEEL 2021/22")
+    assert [(s.anchor, s.heading, s.text) for s in plain.sections] == [
+        ("introduction", "Introduction", lines[1]),
+        ("summary", "Overall summary", lines[3]),
+    ]
+
+
+def test_lists_outside_any_area_are_kept_under_their_own_heading() -> None:
+    lines = [
+        "PEEL 2021/22: An inspection of Durham Constabulary",
+        "Recommendations",
+        "• The force should publish its plan for the control room.",
+        "Overall summary",
+        "Durham Constabulary answers most calls quickly.",
+        "Causes of concern",
+        "The force is slow to answer calls at weekends.",
+    ]
+    report = areas_report(lines)
+    assert rows(report.sections) == [
+        ("recommendations", "other", None, "", "", "", "", "Recommendations", ""),
+        ("recommendations-rec-1", "recommendation", None, "", "", "", "", "Recommendation 1",
+         "The force should publish its plan for the control room."),
+        ("summary", "summary", None, "", "", "", "", "Overall summary", lines[4]),
+        ("summary-coc-1", "cause_of_concern", None, "", "", "", "", "Causes of concern",
+         lines[6]),
+    ]  # fmt: skip
+    assert report.warnings == ["no areas of policing found"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["PEEL 2021/22", "Overall summary", "The force is improving."],
+         "force not recognised: no 'An inspection of …' line, file name or URL"),
+        (["An inspection of Durham Constabulary", "Overall summary", "The force is improving."],
+         "PEEL cycle not recognised: no 'PEEL 2021/22'-style title"),
+        (["PEEL 2021/22: An inspection of Atlantis Police", "Overall summary", "Prose."],
+         "unknown force 'Atlantis Police' (not one of the 43 forces)"),
+    ],
+)  # fmt: skip
+def test_an_areas_report_without_force_or_cycle_is_refused(lines: list[str], message: str) -> None:
+    with pytest.raises(ReportError) as caught:
+        areas_report(lines)
+    assert caught.value.reason == message
 
 
 # --- one report per force, 2014–2018/19: integrated reports and overviews (§6b, §6e) --------
