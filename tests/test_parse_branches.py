@@ -18,7 +18,7 @@ from indexer.metadata import Hints
 from indexer.model import Section
 from indexer.normalise import CELL_SEP, Block, to_blocks
 from indexer.parse import parse_pillar_page
-from indexer.parse_areas import parse_areas_report
+from indexer.parse_areas import looks_like_areas_report, parse_areas_report
 from indexer.parse_integrated import parse_integrated_report, parse_overview
 from indexer.parse_other import parse_other_report
 
@@ -441,6 +441,7 @@ AREAS_2021 = [
     "The force should train more detective supervisors.",
     "Responding to the public",
     "Calls are answered quickly, though callers wait longer at weekends.",
+    "• Most emergency calls are answered within ten seconds.",
     "Protecting vulnerable people",
     "Durham Constabulary requires improvement at protecting vulnerable people.",
     "Cause of concern",
@@ -486,7 +487,8 @@ def test_an_areas_report_yields_each_area_its_lists_and_their_text() -> None:
         ("q1-afi-2", "area_for_improvement", 1, ic, "Good", "table", "",
          f"Area for improvement 2 ({ic})", "The force should train more detective supervisors."),
         ("q2", "question", 2, rp, "Adequate", "table", "", rp,
-         "Calls are answered quickly, though callers wait longer at weekends."),
+         "Calls are answered quickly, though callers wait longer at weekends.\n\n"
+         "• Most emergency calls are answered within ten seconds."),
         ("q3", "question", 3, pv, RI, "sentence", "", pv,
          "Durham Constabulary requires improvement at protecting vulnerable people."),
         ("q3-coc-1", "cause_of_concern", 3, pv, RI, "sentence", "", f"Cause of concern ({pv})",
@@ -607,6 +609,58 @@ def test_an_areas_report_title_is_its_top_heading_else_the_line_naming_the_repor
         ("introduction", "Introduction", lines[1]),
         ("summary", "Overall summary", lines[3]),
     ]
+
+
+def test_judgments_tables_of_two_columns_either_way_round_or_grades_as_columns() -> None:
+    ic, rp, mo = "Investigating crime", "Responding to the public", "Managing offenders"
+    title = Block("heading", "PEEL 2021/22: An inspection of Gwent Police", 1, level=1)
+    judgments = Block("heading", "Our judgments", 2, level=2)
+    rows_ = [CELL_SEP.join(["Area of policing", "Grade"]), CELL_SEP.join([ic, "Adequate"]),
+             CELL_SEP.join([RI, rp])]  # fmt: skip
+    blocks = [
+        title, judgments, *(Block("row", r, 3 + n) for n, r in enumerate(rows_)),
+        Block("heading", ic, 6, level=2), Block("para", "Gwent Police is adequate at it.", 7),
+        Block("heading", rp, 8, level=2), Block("para", "Calls wait too long at night.", 9),
+        Block("heading", mo, 10, level=2),
+    ]  # fmt: skip
+    report = parse_areas_report(blocks, "x.html", Hints())
+    assert rows(report.sections) == [
+        ("judgments", "summary", None, "", "", "", "", "Our judgments", "\n\n".join(rows_)),
+        ("q1", "question", 1, ic, "Adequate", "table", "", ic, "Gwent Police is adequate at it."),
+        ("q2", "question", 2, rp, RI, "table", "", rp, "Calls wait too long at night."),
+        ("q3", "question", 3, mo, "", "", "", mo, ""),
+    ]  # fmt: skip
+    assert report.warnings == [f"q3: no grade stated for {mo!r}"]
+    # Two grades as column headings, each area under its grade.
+    columns = [CELL_SEP.join(["Outstanding", "Good"]), CELL_SEP.join([mo, ic])]
+    blocks = [
+        title, judgments, *(Block("row", r, 3 + n) for n, r in enumerate(columns)),
+        Block("heading", mo, 5, level=2), Block("para", "Offender managers meet weekly.", 6),
+        Block("heading", ic, 7, level=2), Block("para", "Detectives plan well.", 8),
+    ]  # fmt: skip
+    graded = parse_areas_report(blocks, "x.html", Hints())
+    assert [(s.anchor, s.question, s.grade, s.grade_source) for s in graded.sections] == [
+        ("judgments", "", "", ""), ("q1", mo, "Outstanding", "table"), ("q2", ic, "Good", "table"),
+    ]
+    assert graded.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "hints", "want"),
+    [
+        ([], Hints(cycle="2021/22"), True),
+        ([], Hints(cycle="2018/19"), False),
+        (["Kent PEEL 2016", "Efficiency"], Hints(), False),
+        (["Our judgments", "Investigating crime: Good"], Hints(), True),
+        (["Our judgements", "Investigating crime: Good"], Hints(), True),
+        (["Overall summary", "Prose.", "The PEEL Assessment Framework 2021/22 applies."], Hints(),
+         True),
+        (["Overall summary", "Prose.", "The PEEL Assessment Framework 2018/19 applies."], Hints(),
+         False),
+    ],
+)  # fmt: skip
+def test_what_makes_a_report_an_areas_report(lines: list[str], hints: Hints, want: bool) -> None:
+    assert looks_like_areas_report(to_blocks("\n".join(lines)), hints) is want
 
 
 def test_lists_outside_any_area_are_kept_under_their_own_heading() -> None:
