@@ -727,12 +727,15 @@ INTEGRATED_2018 = [
 
 
 def test_an_integrated_report_yields_its_summary_and_each_pillar_part() -> None:
+    url = "https://example.org/peel-reports/essex-2018-19/"
     report = parse_integrated_report(
-        to_blocks("\n".join(INTEGRATED_2018)), "x.txt", Hints(force="Essex Police")
+        to_blocks("\n".join(INTEGRATED_2018)), "essex.txt", Hints(force="Essex Police", url=url)
     )
     assert (report.report_id, report.title, report.cycle, report.pillar, report.updated) == (
         "essex-2018-19", "Essex PEEL 2018/19", "2018/19", "", dt.date(2019, 5, 14)
     )
+    assert (report.url, report.layout) == (url, "integrated report (2018/19)")
+    assert {(s.source, s.url) for s in report.sections} == {("essex.txt", url)}
     inv = "How effective is the force at investigating crime and reducing re-offending?"
     eff = "Effectiveness: How effectively does the force reduce crime and keep people safe?"
     leg = "Legitimacy: How legitimately does the force treat the public and its workforce?"
@@ -754,6 +757,14 @@ def test_an_integrated_report_yields_its_summary_and_each_pillar_part() -> None:
             dt.date(2019, 5, 14),
         )  # fmt: skip
     assert report.warnings == [f"effectiveness: q2: no grade stated for {inv!r}"]
+
+
+def test_an_integrated_report_without_a_date_takes_the_hinted_one() -> None:
+    lines = [line for line in INTEGRATED_2018 if not line.startswith("Published")]
+    hints = Hints(force="Essex Police", updated=dt.date(2019, 6, 1))
+    report = parse_integrated_report(to_blocks("\n".join(lines)), "x.txt", hints)
+    assert {s.updated for s in report.sections} == {dt.date(2019, 6, 1)}
+    assert report.sections[0].text == lines[2]
 
 
 @pytest.mark.parametrize(
@@ -788,7 +799,7 @@ OVERVIEW_2016 = [
     "Last updated 03/11/2016",
     "Kent Police requires improvement in how efficiently it keeps people safe.",
     "Leadership",
-    "How well does the force understand, develop and display leadership?",
+    "How well do the force's leaders lead?",
     "Leaders are visible and listen to their teams.",
     "Legitimacy",
     "How legitimate is the force at keeping people safe and reducing crime?",
@@ -797,10 +808,13 @@ OVERVIEW_2016 = [
 
 
 def test_an_overview_yields_summary_observations_and_a_section_per_pillar() -> None:
-    report = parse_overview(to_blocks("\n".join(OVERVIEW_2016)), "x.txt", Hints())
-    assert (report.report_id, report.title, report.cycle, report.updated) == (
-        "kent-2016-overview", "Kent PEEL 2016 — Overview", "2016", dt.date(2017, 3, 2)
+    url = "https://example.org/peel-assessments/peel-2016/kent/"
+    report = parse_overview(to_blocks("\n".join(OVERVIEW_2016)), "kent.txt", Hints(url=url))
+    assert (report.report_id, report.title, report.cycle, report.pillar, report.updated) == (
+        "kent-2016-overview", "Kent PEEL 2016 — Overview", "2016", "", dt.date(2017, 3, 2)
     )
+    assert (report.url, report.layout) == (url, "force overview page")
+    assert {(s.source, s.url) for s in report.sections} == {("kent.txt", url)}
     o = OVERVIEW_2016
     assert rows(report.sections, pillar=True) == [
         ("", "summary", "summary", None, "", "", "", "", "Kent 2016", f"{o[1]}\n\n{o[2]}"),
@@ -817,29 +831,42 @@ def test_an_overview_yields_summary_observations_and_a_section_per_pillar() -> N
     assert report.warnings == []
 
 
-def test_a_2014_overview_takes_pillar_grades_from_its_list_of_judgments() -> None:
+@pytest.mark.parametrize(
+    "judgments",
+    [
+        # A bulleted list, without semicolons.
+        ["The available evidence indicates that:",
+         "• the effectiveness of the force at keeping people safe is good",
+         "• the efficiency with which the force carries out its responsibilities is inadequate",
+         "• the legitimacy of the force in keeping people safe is good"],
+        # The same list as lines of prose, held together by their punctuation.
+        ["The available evidence indicates that for Kent Police:",
+         "the effectiveness of the force at keeping people safe is good;",
+         "the efficiency with which the force carries out its responsibilities is inadequate; and",
+         "the legitimacy of the force in keeping people safe is good."],
+    ],
+)  # fmt: skip
+def test_a_2014_overview_takes_pillar_grades_from_its_list_of_judgments(
+    judgments: list[str],
+) -> None:
+    effectiveness = "How effective is the force at keeping people safe and reducing crime?"
+    efficiency = "How efficient is the force at keeping people safe and reducing crime?"
     lines = [
-        "Kent 2014",
-        "The available evidence indicates that:",
-        "• the effectiveness of the force at keeping people safe is good;",
-        "• the efficiency with which the force carries out its responsibilities is inadequate; and",
-        "• the legitimacy of the force in keeping people safe is good.",
-        "Effectiveness",
-        "How effective is the force at keeping people safe and reducing crime?",
-        "Crime has fallen in every district.",
-        "Efficiency",
-        "How efficient is the force at keeping people safe and reducing crime?",
-        "Savings plans are behind schedule.",
-    ]
+        "Kent 2014", *judgments, "Effectiveness", effectiveness,
+        "Crime has fallen in every district.", "Efficiency", efficiency,
+    ]  # fmt: skip
     report = parse_overview(
         to_blocks("\n".join(lines)), "x.txt", Hints(updated=dt.date(2014, 11, 27))
     )
     assert report.updated == dt.date(2014, 11, 27)
-    assert [(s.anchor, s.pillar, s.grade, s.grade_source, s.text) for s in report.sections] == [
-        ("summary", "", "", "", "\n\n".join(
-            [lines[1], *(line.removeprefix("• ") for line in lines[2:5])])),
-        ("effectiveness", "Effectiveness", "Good", "sentence", f"{lines[6]}\n\n{lines[7]}"),
-        ("efficiency", "Efficiency", "Inadequate", "sentence", f"{lines[9]}\n\n{lines[10]}"),
+    summary = "\n\n".join(line.removeprefix("• ") for line in judgments)
+    assert [(s.anchor, s.pillar, s.grade, s.grade_source, s.grade_note, s.text)
+            for s in report.sections] == [
+        ("summary", "", "", "", "", summary),
+        ("effectiveness", "Effectiveness", "Good", "sentence", "",
+         f"{effectiveness}\n\nCrime has fallen in every district."),
+        # The page ends with the pillar's headline: the pillar still opens there.
+        ("efficiency", "Efficiency", "Inadequate", "sentence", "", efficiency),
     ]  # fmt: skip
 
 
