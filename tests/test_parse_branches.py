@@ -884,10 +884,15 @@ SPOTLIGHT = [
     "Forces are stretched by rising demand, and some are struggling to keep up.",
     "Foreword",
     "I thank the forces that took part in this inspection.",
+    "• Demand rose in every force we visited.",
     "Demand",
     "Calls about mental health have doubled in five years.",
     "Demand",
     "Some forces now send a nurse with officers to these calls.",
+    "In the forces we visited, three things stood out:",
+    "calls rose most in the evenings;",
+    "at weekends,",
+    "and in the school holidays.",
     "Annex",
     "Methodology",
     "We visited eight forces and read 400 case files.",
@@ -913,18 +918,20 @@ def test_a_report_of_another_type_is_read_by_its_headings() -> None:
     eq1 = "How well does the force use its resources?"
     assert rows(report.sections, pillar=True) == [
         ("Effectiveness", "summary", "summary", None, "", "", "", "", "Summary", sp[2]),
-        ("Effectiveness", "foreword", "summary", None, "", "", "", "", "Foreword", sp[4]),
-        ("Effectiveness", "demand", "other", None, "", "", "", "", "Demand", sp[6]),
-        ("Effectiveness", "demand-4", "other", None, "", "", "", "", "Demand", sp[8]),
-        ("Effectiveness", "methodology", "other", None, "", "", "", "", "Methodology", sp[11]),
+        ("Effectiveness", "foreword", "summary", None, "", "", "", "", "Foreword",
+         f"{sp[4]}\n\n{sp[5]}"),
+        ("Effectiveness", "demand", "other", None, "", "", "", "", "Demand", sp[7]),
+        ("Effectiveness", "demand-4", "other", None, "", "", "", "", "Demand",
+         "\n\n".join(sp[9:14])),
+        ("Effectiveness", "methodology", "other", None, "", "", "", "", "Methodology", sp[16]),
         ("Effectiveness", "methodology-rec-1", "recommendation", None, "", "", "", "",
-         "Recommendation 1", sp[13].removeprefix("• ")),
+         "Recommendation 1", sp[18].removeprefix("• ")),
         ("Effectiveness", "methodology-rec-2", "recommendation", None, "", "", "", "",
-         "Recommendation 2", sp[14].removeprefix("• ")),
+         "Recommendation 2", sp[19].removeprefix("• ")),
         ("Legitimacy", "legitimacy-q2", "question", 2, LEG_Q2, "Ungraded", "table",
          "Ungraded in the grades table", f"Legitimacy – Question 2: {LEG_Q2}", LEG_Q2),
         ("Efficiency", "efficiency-q1", "question", 1, eq1, "", "", "",
-         f"Efficiency – Question 1: {eq1}", f"{eq1}\n\n{sp[19]}"),
+         f"Efficiency – Question 1: {eq1}", f"{eq1}\n\n{sp[24]}"),
     ]  # fmt: skip
     assert {(s.force, s.force_slug, s.region) for s in report.sections} == {("", "", "")}
     assert report.warnings == []
@@ -957,7 +964,10 @@ def test_a_report_title_comes_from_the_hints_then_the_page_title() -> None:
 def test_a_report_with_no_type_is_refused_and_one_with_no_text_is_named() -> None:
     with pytest.raises(ReportError) as caught:
         parse_other_report(to_blocks("Notes on a meeting\nWe met."), "x.txt", Hints())
-    assert caught.value.reason.startswith("not a recognised report: no PEEL title line")
+    assert caught.value.reason == (
+        "not a recognised report: no PEEL title line, no 2021+ report structure, and no "
+        "report type (State of Policing, national overview, spotlight, revisit, thematic)"
+    )
     empty = parse_other_report(
         to_blocks("PEEL: police legitimacy 2017 – a national overview\nContents\nAnnex"),
         "x.txt", Hints(),
@@ -966,3 +976,23 @@ def test_a_report_with_no_type_is_refused_and_one_with_no_text_is_named() -> Non
         "National overview", "2017", "Legitimacy", []
     )
     assert empty.warnings == ["no sections found"]
+    undated = parse_other_report(
+        to_blocks("PEEL: police legitimacy – a national overview\nFindings\nMost forces improved."),
+        "x.txt", Hints(),
+    )  # fmt: skip
+    assert (undated.cycle, [s.anchor for s in undated.sections]) == ("", ["findings"])
+
+
+def test_a_report_title_is_its_top_heading_even_below_another_heading() -> None:
+    blocks = [
+        Block("heading", "Report", 1, level=2),
+        Block("heading", "State of Policing: The annual assessment of policing 2022", 2, level=1),
+        Block("para", "Crime rose last year.", 3),
+    ]
+    report = parse_other_report(blocks, "x.html", Hints())
+    assert (report.title, report.report_type, report.cycle) == (
+        blocks[1].text, "State of Policing", "2022"
+    )
+    assert [(s.anchor, s.kind, s.heading, s.text) for s in report.sections] == [
+        ("report", "other", "Report", "Crime rose last year."),
+    ]
