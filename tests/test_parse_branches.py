@@ -996,3 +996,20 @@ def test_a_report_title_is_its_top_heading_even_below_another_heading() -> None:
     assert [(s.anchor, s.kind, s.heading, s.text) for s in report.sections] == [
         ("report", "other", "Report", "Crime rose last year."),
     ]
+
+
+def test_a_report_of_another_type_carries_its_hints_and_a_bounded_id() -> None:
+    title = ("Thematic inspection of how the police respond to repeat calls from people in "
+             "crisis in 2023")  # fmt: skip
+    lines = [title, "Published 2 May 2023", "Findings", "Most calls were answered well."]
+    url = "https://example.org/publications/repeat-calls/"
+    hints = Hints(url=url, updated=dt.date(2023, 5, 9))
+    report = parse_other_report(to_blocks("\n".join(lines)), "calls.txt", hints)
+    # The sidecar's date wins over the page's; the id is the title's slug cut at 80 characters.
+    assert (report.report_id, report.updated, report.url, report.layout) == (
+        "thematic-inspection-of-how-the-police-respond-to-repeat-calls-from-people-in-cri",
+        dt.date(2023, 5, 9), url, "sections by heading",
+    )  # fmt: skip
+    assert [(s.anchor, s.source, s.url, s.updated, s.text) for s in report.sections] == [
+        ("findings", "calls.txt", url, dt.date(2023, 5, 9), lines[3]),
+    ]
