@@ -851,9 +851,10 @@ def test_a_2014_overview_takes_pillar_grades_from_its_list_of_judgments(
 ) -> None:
     effectiveness = "How effective is the force at keeping people safe and reducing crime?"
     efficiency = "How efficient is the force at keeping people safe and reducing crime?"
+    legitimacy = "How legitimate is the force at keeping people safe and reducing crime?"
     lines = [
         "Kent 2014", *judgments, "Effectiveness", effectiveness,
-        "Crime has fallen in every district.", "Efficiency", efficiency,
+        "Crime has fallen in every district.", "Legitimacy", legitimacy, "Efficiency", efficiency,
     ]  # fmt: skip
     report = parse_overview(
         to_blocks("\n".join(lines)), "x.txt", Hints(updated=dt.date(2014, 11, 27))
@@ -865,6 +866,7 @@ def test_a_2014_overview_takes_pillar_grades_from_its_list_of_judgments(
         ("summary", "", "", "", "", summary),
         ("effectiveness", "Effectiveness", "Good", "sentence", "",
          f"{effectiveness}\n\nCrime has fallen in every district."),
+        ("legitimacy", "Legitimacy", "Good", "sentence", "", legitimacy),
         # The page ends with the pillar's headline: the pillar still opens there.
         ("efficiency", "Efficiency", "Inadequate", "sentence", "", efficiency),
     ]  # fmt: skip
