@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import itertools
 import json
 import multiprocessing.util
@@ -111,6 +112,16 @@ def current_build(index_dir: Path) -> Path | None:
         target = os.readlink(link)
     except OSError:
         return None
+    if not index_dir.is_absolute():  # relative to a working folder that may change
+        return (index_dir / target).resolve()
+    return _resolved(index_dir, target)
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(index_dir: Path, target: str) -> Path:
+    # The link is read on every search (one system call); resolving its target walks every
+    # folder of the path, so it is done once per target (a build's name is never reused for
+    # another place: a new build gets a new folder).
     return (index_dir / target).resolve()
 
 

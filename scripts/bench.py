@@ -59,9 +59,11 @@ from bench_queries import (  # noqa: E402
     make_queries,
 )
 from bench_timing import summarise, timed_rounds, warm_up  # noqa: E402
+from bench_views import views_bench, views_markdown, words_of  # noqa: E402
 
 from indexer.build import parse_all  # noqa: E402
 from indexer.schema import FACET_NAMES  # noqa: E402
+from webapp.snippets import snippet_html  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SUBJECT, BASELINE = "whoosh", "fts5"
@@ -86,7 +88,7 @@ class ArchiveEngine:
             len(result.hits),
             {name: {v.value: v.count for v in values if v.count}
              for name, values in result.facets.items()},
-            sum(len(h.snippet) for h in result.hits),
+            sum(len(snippet_html(h.snippet)) for h in result.hits),  # the page's HTML
         )
 
     def drop_caches(self) -> None:
@@ -322,6 +324,8 @@ def bench_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any
     for engine in others:
         engine.close()
     whoosh.archive.close()
+    say(f"[{size}] research views against the plain search, {max(3, args.rounds)} rounds")
+    out["views"] = views_bench(index_dir, words_of(queries), args.rounds)
 
     out["http"] = []
     if args.no_http:
@@ -345,6 +349,9 @@ def skipped_phases(results: Mapping[str, Any]) -> list[str]:
         out += [f"{r['size']}: http ({h['skipped']})" for h in r["http"] if "skipped" in h]
         if not r["http"]:
             out.append(f"{r['size']}: http (no worker count given)")
+        views = r.get("views") or {"skipped": "not run"}
+        if "skipped" in views or not views.get("rows"):
+            out.append(f"{r['size']}: views ({views.get('skipped', 'no view measured')})")
     return out
 
 
@@ -439,6 +446,7 @@ def markdown(results: Mapping[str, Any]) -> str:
             f"FTS5 open {_f(st['fts5_open_ms'])} ms, first search "
             f"{_f(st['fts5_first_search_ms'])} ms.",
             "",
+            *views_markdown(r.get("views") or {"skipped": "not run"}, _f),
         ]
         for h in r["http"]:
             if "skipped" in h:

@@ -84,7 +84,24 @@ def test_smoke_run_measures_every_query_type(tmp_path: Path) -> None:
         "200": http["requests"]}
     for memory in (http, http["startup_memory"]):
         assert memory["rss_anon_kib"] > 0 and memory["rss_file_kib"] > 0
-    assert (out_dir / "smoke.md").read_text().startswith("### 300 sections")
+    views = size["views"]
+    names = [row["view"] for row in views["rows"]]
+    for prefix in ("trends", "grid pillar", "grid theme", "force profile", "about",
+                   "report page"):
+        assert any(n.startswith(prefix) for n in names), (prefix, names)
+    assert any("only=matched" in n for n in names), names
+    assert len({n for n in names if n.startswith("force profile")}) >= 2, names
+    for row in views["rows"]:
+        for key in ("view_ms", "plain_ms", "ratio", "emptied_ratio", "cold_view_ms",
+                    "cold_plain_ms", "cold_ratio"):
+            assert isinstance(row[key], float) and math.isfinite(row[key]) and row[key] > 0, (
+                row["view"], key, row[key])
+        assert row["within_limit"] == (row["ratio"] <= views["limit"])
+    assert views["rounds"] >= 3
+    md = (out_dir / "smoke.md").read_text()
+    assert md.startswith("### 300 sections")
+    assert "| View | view ms | plain ms | ratio |" in md
+    assert all(f"| {n} |" in md for n in names)
 
 
 def test_a_smoke_run_refuses_to_skip_a_phase(tmp_path: Path) -> None:
@@ -101,11 +118,15 @@ def test_a_smoke_run_refuses_to_skip_a_phase(tmp_path: Path) -> None:
 def test_a_phase_skipped_while_running_is_reported() -> None:
     """A server that exits or never listens turns the HTTP entry into a `skipped` one; the run
     lists it (and a smoke run then fails)."""
-    size = {"size": 300, "other_builds": {"tantivy": {"index_bytes": 1}},
-            "http": [{"skipped": "server exited (1): boom"}]}
+    size: dict = {"size": 300, "other_builds": {"tantivy": {"index_bytes": 1}},
+                  "http": [{"skipped": "server exited (1): boom"}],
+                  "views": {"rows": [{"view": "about (coverage)"}]}}
     assert bench.skipped_phases({"sizes": [size]}) == ["300: http (server exited (1): boom)"]
     size["http"] = [{"requests": 60}]
     assert bench.skipped_phases({"sizes": [size]}) == []
+    del size["views"]
+    assert bench.skipped_phases({"sizes": [size]}) == ["300: views (not run)"]
+    size["views"] = {"rows": [{"view": "about (coverage)"}]}
     size["other_builds"]["tantivy"] = {"skipped": "not installed"}
     assert bench.skipped_phases({"sizes": [size]}) == ["300: tantivy (not installed)"]
 

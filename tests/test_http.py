@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import httpx
@@ -22,6 +23,7 @@ RESULT_FIELDS = {
     "kind",
     "heading",
     "snippet",
+    "snippet_spans",
     "url",
 }
 
@@ -209,3 +211,25 @@ def test_csv_cells_cannot_run_as_formulas() -> None:
 
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _cell("-1+2") == "'-1+2" and _cell("plain") == "plain"
+
+
+@pytest.mark.parametrize("q", ["THRIVE", "solvability", "assess*", '"crime data"', "victims"])
+def test_snippet_spans_are_the_snippet_as_plain_text(client: httpx.Client, q: str) -> None:
+    """`snippet_spans` escaped by hand, hits wrapped in <mark>, is exactly `snippet`; hit
+    spans are the <mark>ed words; every other piece is the section's own text or "…"."""
+    body = client.get("/api/search", params={"q": q, "per_page": 100}).json()
+    assert body["results"], q
+    for r in body["results"]:
+        spans = r["snippet_spans"]
+        assert all(set(sp) == {"text", "hit"} and sp["text"] for sp in spans)
+        rendered = "".join(
+            f"<mark>{html.escape(sp['text'], quote=False)}</mark>" if sp["hit"]
+            else html.escape(sp["text"], quote=False) for sp in spans)
+        assert rendered == r["snippet"]
+        assert [sp["text"] for sp in spans if sp["hit"]] == [
+            html.unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", r["snippet"])]
+        report = client.get(f"/api/reports/{r['report_id']}").json()
+        (text,) = [s["text"] for s in report["sections"] if s["section_id"] == r["section_id"]]
+        shown = "".join(sp["text"] for sp in spans)
+        for passage in shown.strip("… ").split(" … "):
+            assert passage in text, (q, passage)

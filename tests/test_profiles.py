@@ -85,6 +85,31 @@ def test_profile_json_holds_every_judgment_in_date_order(client: httpx.Client) -
         "kent-2023-25"}
 
 
+def test_every_force_lists_every_report_with_its_section_count(client: httpx.Client) -> None:
+    """The profile reads only the sections it shows; its reports and their section counts
+    must still be every report of the force, counted here from /api/search's pages."""
+    facets = client.get("/api/search").json()["facets"]["force"]
+    forces = [v["value"] for v in facets if v["count"]]
+    assert len(forces) >= 3
+    slugs = {f["name"]: f["slug"] for r in client.get("/api/forces").json()["regions"]
+             for f in r["forces"]}
+    for force in forces:
+        expected: dict[str, int] = {}
+        page = 1
+        while True:
+            body = client.get("/api/search", params={"force": force, "sort": "oldest",
+                                                     "per_page": 100, "page": page}).json()
+            for hit in body["results"]:
+                expected[hit["report_id"]] = expected.get(hit["report_id"], 0) + 1
+            if page >= body["pages"]:
+                break
+            page += 1
+        profile = client.get(f"/api/forces/{slugs[force]}").json()
+        got = {r["report_id"]: r["sections"] for r in profile["reports"]}
+        assert list(got.items()) == list(expected.items()), force
+        assert profile["sections"] == sum(expected.values())
+
+
 def test_every_judgment_links_to_its_passage_with_that_grade(client: httpx.Client) -> None:
     body = client.get("/api/forces/kent").json()
     for j in body["judgments"]:
@@ -228,3 +253,25 @@ def test_csl_json_is_structurally_valid_for_every_section(client: httpx.Client) 
     # Published before HMIC became HMICFRS (19 July 2017): HMIC is the author.
     met = client.get("/api/reports/metropolitan-2016-efficiency").json()["sections"][0]["csl"]
     assert met["author"] == [{"literal": "HM Inspectorate of Constabulary (HMIC)"}]
+
+
+def _excerpt_as_before(text: str, limit: int = 240) -> str:
+    """The finding excerpt as first written (whitespace collapsed over the whole text)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+@pytest.mark.parametrize("text", [
+    "The force should check that callers who are told to expect a call-back receive one.",
+    " ".join(f"word{i}," for i in range(120)),
+    "Start" + " \n\t " * 400 + " ".join(f"late{i}" for i in range(80)),  # mostly whitespace
+    "x" * 600,
+    ("Areas   for\n\nimprovement  " * 40).strip(),
+])
+def test_finding_excerpt_reads_only_a_prefix_but_says_the_same(text: str) -> None:
+    from indexer.search.profiles import _excerpt
+
+    assert _excerpt(text) == _excerpt_as_before(text)
+    assert _excerpt(text, 20) == _excerpt_as_before(text, 20)

@@ -23,6 +23,7 @@ from indexer.search.glossary import entries
 from indexer.search.request import QueryProblem, SearchRequest, parse_request
 from indexer.search.suggest import edit_distance
 from tests.conftest import FIXTURE_CORPUS, FIXTURES, SEED, Server
+from webapp.snippets import snippet_html
 
 LANG_FIXTURES = FIXTURES / "lang"
 
@@ -89,7 +90,7 @@ def test_prefix_finds_the_words_as_written_and_not_their_stem(
     # stem prefix would have found the Cumbria summary; the words as written do not.
     assert "cumbria-2017-effectiveness:summary" not in expected
     result = archive.search(SearchRequest(q="communit*", per_page=100))
-    marked = {m.lower() for h in result.hits for m in re.findall(r"<mark>(.*?)</mark>", h.snippet)}
+    marked = {s.text.lower() for h in result.hits for s in h.snippet.spans if s.hit}
     assert marked and all(m.startswith("communit") for m in marked), marked
 
 
@@ -419,10 +420,10 @@ def test_suggest_answers_any_input(lang_server: Server, q: str) -> None:
 def test_a_phrase_is_marked_only_where_its_words_stand_together(archive: Archive) -> None:
     # THRIVE also searches its spelt-out phrase; "risk" or "investigation" alone is not a hit.
     result = archive.search(SearchRequest(q="THRIVE", per_page=100))
-    marked = {m.lower() for h in result.hits for m in re.findall(r"<mark>(.*?)</mark>", h.snippet)}
+    marked = {s.text.lower() for h in result.hits for s in h.snippet.spans if s.hit}
     assert marked == {"thrive"}
     text = "The risk was high. A risk of harm assessment followed; harm was done."
     terms = archive.query_terms('"risk of harm"')
-    assert archive.highlight_all(text, terms) == (
+    assert snippet_html(archive.highlight_all(text, terms)) == (
         "The risk was high. A <mark>risk</mark> of <mark>harm</mark> assessment followed; "
         "harm was done.")

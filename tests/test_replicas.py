@@ -4,7 +4,9 @@ killed: no request fails (nginx retries the other) and every answer comes from a
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -25,6 +27,7 @@ from tests.loadgen import LoadResult, run_load
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 HANG_GUARD = 60  # seconds: only so that a hung start-up cannot hang the suite
 URLS = ["/healthz", "/api/search?q=police", "/api/search?q=demand&per_page=5", "/"]
+PUBLIC = "https://peel.example.org/archive"  # the address people use, not nginx's or a replica's
 
 
 def answer(response: httpx.Response) -> tuple[str, object]:
@@ -84,7 +87,7 @@ def test_publish_and_a_dead_replica_fail_no_request(tmp_path: Path) -> None:
     deploy = subprocess.Popen(
         ["deploy/replicas", "start", "--replicas", "2", "--index", str(source),
          "--state", str(state), "--listen", f"127.0.0.1:{listen_port}",
-         "--first-port", str(first)],
+         "--first-port", str(first), "--public-url", PUBLIC],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{listen_port}"
@@ -103,6 +106,8 @@ def test_publish_and_a_dead_replica_fail_no_request(tmp_path: Path) -> None:
         load.start()
         with httpx.Client(base_url=base, timeout=HANG_GUARD) as client:
             direct_old = {answer(client.get(u)) for u in URLS}  # this client samples each build
+            # Both replicas (nginx alternates) cite with the public address.
+            cites = [cite_permalinks(client) for _ in range(2)]
 
         # A new build (the seed plus the fixtures), published to both replicas under load.
         build([SEED, FIXTURE_CORPUS], source)
@@ -139,3 +144,19 @@ def test_publish_and_a_dead_replica_fail_no_request(tmp_path: Path) -> None:
     assert {answer(r) for r in after_kill} == new
     assert list((state / "replica-2" / "builds").glob(".tmp-*")) == []
     assert "Serving 2 replicas behind nginx" in out
+    for permalinks, html_links in cites:
+        assert permalinks and all(p.startswith(f"{PUBLIC}/reports/") for p in permalinks), (
+            permalinks)
+        assert html_links == permalinks
+
+
+def cite_permalinks(client: httpx.Client) -> tuple[list[str], list[str]]:
+    """The Cite permalinks of a report's sections through nginx: from its JSON (the citation
+    and the CSL-JSON) and from the Cite blocks of its HTML page."""
+    report_id = client.get("/api/search?q=police").json()["results"][0]["report_id"]
+    body = client.get(f"/api/reports/{report_id}").json()
+    permalinks = [s["citation"]["permalink"] for s in body["sections"] if "citation" in s]
+    assert [s["csl"]["archive_location"] for s in body["sections"] if "csl" in s] == permalinks
+    page = client.get(f"/reports/{report_id}").text
+    html_links = re.findall(r'class="cite-permalink" href="([^"]+)"', page)
+    return permalinks, [html.unescape(h) for h in html_links]

@@ -53,6 +53,54 @@ def stock_facet_counts(archive: Archive, q: str, filters: dict[str, tuple[str, .
     return counts
 
 
+# Browsing (no words) is answered from per-build orders and count tables
+# (indexer.search.browse): one value, two values of one facet, two and three facets, a valid
+# value no section has, and a selection nothing satisfies.
+BROWSE_FILTERS: list[dict[str, tuple[str, ...]]] = [
+    {}, {"grade": ("Good",)}, {"force": ("Kent Police",)},
+    {"grade": ("Good", "Requires improvement")}, {"cycle": ("2016",), "grade": ("Good",)},
+    {"cycle": ("2016", "2017"), "kind": ("question",),
+     "force": ("Kent Police", "Durham Constabulary")},
+    {"grade": ("Inadequate",)}, {"grade": ("Good", "Inadequate"), "pillar": ("Efficiency",)},
+    {"grade": ("Outstanding",), "cycle": ("2014",)},
+]
+
+
+def stock_browse(archive: Archive, filters: dict[str, tuple[str, ...]], newest: bool
+                 ) -> list[str]:
+    """Section ids of every live section the filters keep, by Whoosh's own sorted search:
+    report date then report id (newest or oldest first), then reading order."""
+    searcher = archive._generation().searcher
+    parts = [wq.Or([wq.Term(f, v) for v in values]) for f, values in filters.items()]
+    order = sorting.MultiFacet([sorting.FieldFacet("updated", reverse=newest),
+                                sorting.FieldFacet("report_id", reverse=newest),
+                                sorting.FieldFacet("position")])
+    results = searcher.search(wq.And(parts) if parts else wq.Every(), limit=None,
+                              sortedby=order)
+    return [hit["section_id"] for hit in results]
+
+
+def assert_browse_like_stock(fast: Archive, plain: Archive, filters: dict[str, tuple[str, ...]],
+                             per_page: int = 7) -> None:
+    """Every page of a browse, newest and oldest first, equals Whoosh's sorted search and the
+    plain archive's page; the totals and facet counts equal Whoosh's own grouping."""
+    for sort in ("newest", "oldest"):
+        expected = stock_browse(plain, filters, newest=sort == "newest")
+        got: list[str] = []
+        pages = max(1, -(-len(expected) // per_page))
+        for page in range(1, pages + 2):  # one page past the last too
+            req = SearchRequest(filters=filters, per_page=per_page, page=page, sort=sort)
+            a, b = fast.search(req), plain.search(req)
+            assert a.total == b.total == len(expected), (filters, sort)
+            ids = [h.section.section_id for h in a.hits]
+            assert ids == [h.section.section_id for h in b.hits], (filters, sort, page)
+            assert [h.section for h in a.hits] == [h.section for h in b.hits]
+            assert facet_counts(a) == stock_facet_counts(plain, "", filters), (filters, sort)
+            assert a.facets == b.facets, (filters, sort)
+            got += ids
+        assert got == expected, (filters, sort)
+
+
 @pytest.fixture(scope="module")
 def pair(archive_index: Path) -> tuple[Archive, Archive]:
     return Archive(archive_index), Archive(archive_index, vectorised=False)
@@ -71,6 +119,24 @@ def test_same_results_as_plain_whoosh(pair: tuple[Archive, Archive], q: str,
         for x, y in zip(a.hits, b.hits, strict=True):
             if x.score is not None and y.score is not None:
                 assert x.score == pytest.approx(y.score, rel=1e-9)
+
+
+@pytest.mark.parametrize("filters", BROWSE_FILTERS)
+def test_browsing_pages_equal_whoosh_sorted_search(pair: tuple[Archive, Archive],
+                                                   filters: dict[str, tuple[str, ...]]) -> None:
+    assert_browse_like_stock(*pair, filters)
+
+
+def test_browsing_by_field_terms_in_the_query_equals_the_filters(
+        pair: tuple[Archive, Archive]) -> None:
+    """A query of field terms only is a browse filtered by them."""
+    fast, plain = pair
+    req = SearchRequest(q="grade:good cycle:2016", per_page=100)
+    a, b = fast.search(req), plain.search(req)
+    expected = stock_browse(plain, {"grade": ("Good",), "cycle": ("2016",)}, newest=True)
+    assert [h.section.section_id for h in a.hits] == expected
+    assert [h.section.section_id for h in b.hits] == expected
+    assert a.facets == b.facets and a.total == len(expected)
 
 
 def test_second_page_matches_too(pair: tuple[Archive, Archive]) -> None:
@@ -138,6 +204,8 @@ def test_a_build_with_deleted_documents_answers_like_plain_whoosh(tmp_path: Path
     assert not build([corpus], tmp_path / "ix").failures
     fast, plain = Archive(tmp_path / "ix"), Archive(tmp_path / "ix", vectorised=False)
     assert fast._generation().searcher.reader().has_deletions()
+    for browse_filters in BROWSE_FILTERS:
+        assert_browse_like_stock(fast, plain, browse_filters)
     for q, filters in [*((q, {}) for q in QUERIES), ("", {"grade": ("Good",)}),
                        ("", {"grade": ("Good", "Inadequate")}), ("force", {"grade": ("Good",)})]:
         for sort in ("relevance", "newest", "oldest"):

@@ -171,6 +171,10 @@ def test_json_carries_hostile_text_unaltered_and_snippets_escaped(client: httpx.
         assert set(re.findall(r"</?[a-zA-Z][^>]*>", r["snippet"])) <= {"<mark>", "</mark>"}
         assert "<mark>xylozebra</mark>" in r["snippet"]
     assert any("&lt;script&gt;" in r["snippet"] for r in body["results"])
+    # The spans carry the same snippet as plain text: the hostile markup as written.
+    spans = [sp for r in body["results"] for sp in r["snippet_spans"]]
+    assert any("<script>" in sp["text"] for sp in spans)
+    assert {sp["text"] for sp in spans if sp["hit"]} == {MARKER}
     assert any(v["value"] == HOSTILE_QUESTION for v in body["facets"]["question"])
 
     report = client.get(f"/api/reports/{REPORT_ID}").json()

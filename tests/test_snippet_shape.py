@@ -1,4 +1,5 @@
-"""The exact shape of snippets and openings (indexer/search/highlight.py), written out by hand.
+"""The exact shape of snippets and openings (indexer/search/highlight.py), as the pages render
+them (webapp/snippets.py), written out by hand.
 
 Texts are built from numbered filler words of four characters ("a00 ", "a01 " …), so where a
 passage starts and ends (`SURROUND` = 90 characters either side of the hits, widened to whole
@@ -10,10 +11,25 @@ it. Escaping keeps quotes as they are (`quote=False`) and escapes `&`, `<`, `>`.
 from __future__ import annotations
 
 from indexer.analysis import stem_word
-from indexer.search.highlight import SNIPPET_CHARS, mark_all, opening, snippet
+from indexer.search import highlight
+from indexer.search.highlight import SNIPPET_CHARS
+from webapp.snippets import snippet_html
 
 TERMS = frozenset({stem_word("thrive")})
 HIT = "<mark>THRIVE</mark>"
+
+
+def mark_all(text: str, terms: frozenset[str]) -> str:
+    """The whole text as the pages show it (rendered by webapp/snippets.py)."""
+    return str(snippet_html(highlight.mark_all(text, terms)))
+
+
+def snippet(text: str, terms: frozenset[str], chars: int = SNIPPET_CHARS) -> str:
+    return str(snippet_html(highlight.snippet(text, terms, chars)))
+
+
+def opening(text: str, chars: int = SNIPPET_CHARS) -> str:
+    return str(snippet_html(highlight.opening(text, chars)))
 
 
 def words(prefix: str, first: int, last: int) -> str:
@@ -113,3 +129,4 @@ def test_passages_start_and_end_on_whole_words() -> None:
     assert _word_end("abcd efg", 1) == 4
     assert _word_end("abc", 1) == 3
     assert snippet(" THRIVE", TERMS) == HIT  # a leading space is no cut text
+    assert snippet("THRIVE  ", TERMS) == HIT  # nor a trailing one

@@ -152,7 +152,7 @@ def create_app(settings: Settings) -> Starlette:
             except (QueryProblem, SearchTooBroad) as exc:
                 error = f"The search words could not be highlighted: {exc}"
         highlighted = [archive.highlight_all(s.text, terms) for s in sections]
-        flags = [bool(terms) and "<mark>" in h for h in highlighted]
+        flags = [bool(terms) and h.hits > 0 for h in highlighted]
         base = public_base(settings.public_url, request.scope)
         return report_page(sections, highlighted, q, flags, error, base, state), error
 

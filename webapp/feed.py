@@ -9,7 +9,6 @@ characters XML cannot carry are dropped.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
@@ -19,7 +18,6 @@ from indexer.search.highlight import snippet
 
 FEED_ENTRIES = 50
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_TAGS = re.compile(r"<[^>]+>")
 
 
 def _text(value: str) -> str:
@@ -57,7 +55,7 @@ def atom(
     for s, link in sections:
         updated = _stamp(s.updated, built)
         newest = max(newest, updated)
-        summary = html.unescape(_TAGS.sub("", snippet(s.text, terms)))
+        summary = snippet(s.text, terms).text
         cats = [c for c in (s.force, s.cycle, s.pillar, s.grade, s.kind) if c]
         entries.append(
             "<entry>"

@@ -41,11 +41,21 @@ SECTION = _obj({
     "grade_source": _STR, "theme": _STR,
 })
 
+SNIPPET_SPANS = {
+    "type": "array",
+    "description": "The snippet as plain text pieces, in order: joined, the texts are the "
+                   "snippet's text (\"…\" pieces where text was left out); a piece with "
+                   "`hit` true is one of the query's words. Escape each piece's text to show "
+                   "it; `snippet` is exactly that, hits in <mark>.",
+    "items": _obj({"text": _STR, "hit": {"type": "boolean"}}),
+}
+
 RESULT = _obj({
     "section_id": _STR, "report_id": _STR, "force": _STR, "cycle": _STR, "year": _INT,
     "pillar": _STR, "question_number": {"type": ["integer", "null"]}, "question": _STR,
     "grade": _STR, "kind": _STR, "heading": _STR,
     "snippet": {"type": "string", "description": "Escaped HTML; hits in <mark>."},
+    "snippet_spans": SNIPPET_SPANS,
     "url": {"type": "string", "description": "The passage in its report page, relative."},
     "report_title": _STR, "region": _STR, "updated": {**_NSTR, "format": "date"},
 })
@@ -130,7 +140,11 @@ SUGGEST = _obj({"query": _STR, "suggestions": {"type": "array", "items": _obj({
 
 SIMILAR = _obj({"section_id": _STR, "key_terms": _ARR, "similar": {
     "type": "array", "items": _obj({"section_id": _STR, "report_id": _STR, "heading": _STR,
-                                    "score": _NUM, "url": _STR})}})
+                                    "score": _NUM, "url": _STR,
+                                    "snippet": {"type": "string",
+                                                "description": "Escaped HTML; the key terms "
+                                                               "in <mark>."},
+                                    "snippet_spans": SNIPPET_SPANS})}})
 
 GLOSSARY = _obj({"terms": {"type": "array", "items": _obj({
     "term": _STR, "expansions": _ARR, "meaning": _STR, "sections": _INT})}})

@@ -23,6 +23,7 @@ from indexer.search.engine import Archive
 from indexer.search.request import MAX_QUERY_CHARS, SearchRequest
 from indexer.search.similar import DEFAULT_LIMIT, MAX_LIMIT, Similar, similar
 from webapp.help import EXAMPLES
+from webapp.snippets import snippet_html, snippet_spans
 from webapp.urls import search_url, section_url
 
 SECTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,150}:[a-z0-9][a-z0-9-]{0,80}$")
@@ -124,7 +125,8 @@ def lang_routes(archive: Archive, html: Html) -> list[Route]:
                     "kind": n.section.kind,
                     "heading": n.section.heading,
                     "score": n.score,
-                    "snippet": n.snippet,
+                    "snippet": str(snippet_html(n.snippet)),
+                    "snippet_spans": snippet_spans(n.snippet),
                     "url": section_url(n.section.report_id, n.section.anchor),
                 }
                 for n in found.neighbours
@@ -138,6 +140,7 @@ def lang_routes(archive: Archive, html: Html) -> list[Route]:
             "source_url": section_url(found.section.report_id, found.section.anchor),
             "links": [section_url(n.section.report_id, n.section.anchor)
                       for n in found.neighbours],
+            "snippets": [snippet_html(n.snippet) for n in found.neighbours],
         })
 
     async def glossary_page(request: Request) -> Response:

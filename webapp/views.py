@@ -1,7 +1,8 @@
 """Page contexts: each page is one dataclass built by a pure function from a search result.
 
-HTML renders a context through Jinja; JSON serialises the same context. Only text that the
-search module has already escaped (snippets, highlighted report text) is marked safe, here.
+HTML renders a context through Jinja; JSON serialises the same context. Snippets and highlighted
+report text arrive as plain data and are rendered by `webapp/snippets.py`, the one place that
+escapes them and marks the result safe.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from indexer.model import KIND_LABELS, Section
 from indexer.schema import FACETS, SORTS
 from indexer.search.citation import Citation, cite, csl, source_url
 from indexer.search.engine import SearchResult
+from indexer.search.highlight import Snippet
 from indexer.search.request import SearchRequest
 from webapp.lang_views import LangNotes, lang_json, lang_notes
+from webapp.snippets import snippet_html, snippet_spans
 from webapp.urls import (
     back_url,
     clear_filters_url,
@@ -94,6 +97,7 @@ class ResultItem:
     kind_label: str
     grade_class: str
     question_label: str = ""
+    passage: Snippet = field(default_factory=lambda: Snippet(()))  # `snippet` as data
 
     @property
     def under(self) -> str:
@@ -168,11 +172,12 @@ def search_page(
     page.results = [
         ResultItem(
             hit.section,
-            Markup(hit.snippet),
+            snippet_html(hit.snippet),
             result_url(req, hit.section.report_id, hit.section.anchor),
             kind_label(hit.section),
             GRADE_CLASSES.get(hit.section.grade, "none"),
             question_label(hit.section),
+            hit.snippet,
         )
         for hit in result.hits
     ]
@@ -239,6 +244,7 @@ def search_json(page: SearchPage) -> dict[str, Any]:
                 "kind": r.section.kind,
                 "heading": r.section.heading,
                 "snippet": str(r.snippet),
+                "snippet_spans": snippet_spans(r.passage),
                 # The documented contract: the passage with the query highlighted (pages carry
                 # the whole search state in their links instead).
                 "url": section_url(r.section.report_id, r.section.anchor, req.q),
@@ -298,7 +304,7 @@ class ReportPage:
 
 def report_page(
     sections: list[Section],
-    highlighted: list[str],
+    highlighted: list[Snippet],
     q: str,
     hit_flags: list[bool],
     error: str = "",
@@ -312,8 +318,9 @@ def report_page(
     base = base_url.rstrip("/")
     hit_anchors = [s.anchor for s, hit in zip(sections, hit_flags, strict=True) if hit]
     views = []
-    for s, html, hit in zip(sections, highlighted, hit_flags, strict=True):
+    for s, marked, hit in zip(sections, highlighted, hit_flags, strict=True):
         number = hit_anchors.index(s.anchor) + 1 if hit else 0
+        html = str(snippet_html(marked))  # hits are words: no paragraph break falls in one
         views.append(SectionView(
             s,
             [Markup(p) for p in html.split("\n\n") if p.strip()],
@@ -322,7 +329,7 @@ def report_page(
             hit,
             question_label(s),
             cite(s, base + section_url(s.report_id, s.anchor)),
-            html.count("<mark>") if hit else 0,
+            marked.hits if hit else 0,
             number,
             hit_anchors[number - 2] if number > 1 else "",
             hit_anchors[number] if hit and number < len(hit_anchors) else "",

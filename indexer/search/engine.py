@@ -28,11 +28,14 @@ from whoosh import collectors, qparser, query
 from indexer.model import Section
 from indexer.schema import FACETS, FACETS_BY_NAME, TEXT_FIELDS, WORDS_FIELD
 from indexer.search import highlight, lang, linear, suggest
-from indexer.search.browse import chronological
+from indexer.search.browse import BrowseOrder, chronological
 from indexer.search.budget import MAX_EXPANSION as MAX_EXPANSION
 from indexer.search.budget import Deadline, Expansion, SearchTooBroad
+from indexer.search.facet_lists import FacetLists
 from indexer.search.fields import active_fields, resolve
+from indexer.search.plainwords import plain_query
 from indexer.search.request import QueryProblem, SearchRequest, check_syntax
+from indexer.search.stored import StoredFields
 from indexer.search.vectorised import TermIndex
 from indexer.store import (
     IndexUnavailable,
@@ -82,7 +85,7 @@ class FacetCount:
 @dataclass(frozen=True, slots=True)
 class Hit:
     section: Section
-    snippet: str  # escaped HTML with the query's hits in <mark>
+    snippet: highlight.Snippet  # the passages around the query's hits, as spans
     score: float | None
 
 
@@ -193,6 +196,7 @@ class _Columns:
     position: np.ndarray
     live: np.ndarray  # bool: not deleted
     report_docs: dict[str, list[int]] = field(default_factory=dict)
+    lists: FacetLists | None = None  # the facets' labels and orders (set when loaded)
 
     @property
     def all_live(self) -> bool:
@@ -206,6 +210,7 @@ class _Reader:
 
     searcher: Any
     terms: TermIndex
+    stored: StoredFields
 
 
 class _Generation:
@@ -218,6 +223,11 @@ class _Generation:
         self._all: list[_Reader] = []
         with self.reader() as first:
             self.columns = self._load_columns(first.searcher)
+        cols = self.columns
+        # Browsing without words: date orders, per-value orders and counts of this build.
+        self.browse: BrowseOrder[dict[str, list[FacetCount]]] = BrowseOrder(
+            cols.chron, cols.position, cols.live)
+        self.browse.prepare(cols.codes)
         self.users = 0  # requests using this build now
         # The last few queries' match sets (read-only arrays): a research view asks for the
         # same words' matches twice (its data and its sidebar), and paging asks again.
@@ -236,7 +246,8 @@ class _Generation:
             rd = self._free.pop() if self._free else None
         if rd is None:
             searcher = self.opened.whoosh.searcher()
-            rd = _Reader(searcher, TermIndex(searcher, tuple(TEXT_FIELDS), READER_CACHE_BYTES))
+            rd = _Reader(searcher, TermIndex(searcher, tuple(TEXT_FIELDS), READER_CACHE_BYTES),
+                         StoredFields(searcher.reader()))
             with self._pool_lock:
                 self._all.append(rd)
         try:
@@ -272,7 +283,8 @@ class _Generation:
         for doc, rid in enumerate(report):
             if live[doc]:
                 report_docs.setdefault(rid, []).append(doc)
-        return _Columns(codes, vocab, lookup, chron, position, live, report_docs)
+        return _Columns(codes, vocab, lookup, chron, position, live, report_docs,
+                        FacetLists(vocab))
 
     def close(self) -> None:
         with self._pool_lock:
@@ -427,7 +439,9 @@ class Archive:
 
     def drop_caches(self) -> None:
         """Empty the query-time caches of the build in service (decoded postings and
-        positions, recent match sets), as after a restart; for measuring cold queries."""
+        positions, idf values, recent match sets), as after a restart; for measuring cold
+        queries. What is derived from the build alone when it is opened (facet columns, browse
+        orders and count tables, facet ranks) stays, as it would after a restart."""
         gen = self._generation()
         with gen._pool_lock:
             readers = list(gen._all)
@@ -453,7 +467,10 @@ class Archive:
         never touches the build in service.
         """
         check_syntax(q)  # a request built in Python may not have come through parse_request
-        parsed = _query_parser().parse(lang.understand(q, literal).text)
+        text = lang.understand(q, literal).text
+        parsed = plain_query(_query_parser(), TEXT_FIELDS, text)  # plain words: known answer
+        if parsed is None:
+            parsed = _query_parser().parse(text)
         for leaf in parsed.leaves():
             if isinstance(leaf, query.FuzzyTerm):
                 # The first letter must match: a fuzzy word is never expanded over the whole
@@ -541,12 +558,14 @@ class Archive:
         with self._using() as gen, gen.reader() as rd:
             return self._search(gen, rd, req, deadline, snippets, rows)
 
-    def matches(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline
-                ) -> _Match:
+    def matches(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline,
+                understood: lang.Understood | None = None) -> _Match:
         """The query's match set with its scores, and what the filters (the URL's and the
-        query's field terms) keep of it: shared by a page of results and a whole export."""
+        query's field terms) keep of it: shared by a page of results and a whole export.
+        `understood` is `req.q` as the query language reads it, when the caller has it."""
         cols = gen.columns
-        understood = lang.understand(req.q, req.literal) if req.q else lang.Understood("")
+        if understood is None:
+            understood = lang.understand(req.q, req.literal) if req.q else lang.Understood("")
         selected, absent, stored = self._filter_codes(cols, req.filters, understood.filters())
         q, matched, scores = self._match(
             gen, rd, req.q if understood.text else "", deadline, req.literal)
@@ -565,11 +584,16 @@ class Archive:
                 ) -> SearchResult:
         cols = gen.columns
         searcher = rd.searcher
-        m = self.matches(gen, rd, req, deadline)
-        q, matched, scores, masks, keep, docs = m.q, m.matched, m.scores, m.masks, m.keep, m.docs
-        selected, absent, stored, understood = m.selected, m.absent, m.stored, m.understood
+        understood = lang.understand(req.q, req.literal) if req.q else lang.Understood("")
+        presorted = self.vectorised and not understood.text
+        if presorted:  # browsing: the build's own orders and counts (indexer.search.browse)
+            m, facets = self._browse(gen, req, understood)
+        else:
+            m = self.matches(gen, rd, req, deadline, understood)
+            facets = self._count_facets(cols, m.matched, m.masks, m.selected, m.absent)
+        q, matched, scores, keep, docs = m.q, m.matched, m.scores, m.keep, m.docs
+        stored = m.stored
 
-        facets = self._count_facets(cols, matched, masks, selected, absent)
         start, end = (0, rows) if rows is not None else (
             (req.page - 1) * req.per_page, req.page * req.per_page)
         page_docs: list[tuple[int, float | None]] = []
@@ -584,7 +608,8 @@ class Archive:
                 results = _collect(searcher, q, end, deadline, allow)
                 page_docs = [(hit.docnum, hit.score) for hit in results[start:end]]
             else:
-                order = self._chronological(cols, docs, newest=sort != "oldest")
+                order = docs if presorted else self._chronological(
+                    cols, docs, newest=sort != "oldest")
                 page_docs = [(int(d), None) for d in order[start:end]]
         elif len(docs):
             notices.append(f"Page {req.page} is past the last page of results.")
@@ -593,8 +618,8 @@ class Archive:
         hits = []
         deadline.check()
         for docnum, score in page_docs:
-            section = from_stored(searcher.stored_fields(docnum))
-            snippet = self.snippet(section.text, terms) if snippets else ""
+            section = from_stored(rd.stored.get(docnum))
+            snippet = self.snippet(section.text, terms) if snippets else highlight.Snippet(())
             hits.append(Hit(section, snippet, score))
         # The request with its filter values as stored ("force=kent" -> "Kent Police"), so
         # that every link built from it toggles the value the sidebar shows.
@@ -685,6 +710,27 @@ class Archive:
                     else base)
             return Selection(docs, base, cols.codes, cols.vocab, cols.chron)
 
+    def _browse(self, gen: _Generation, req: SearchRequest, understood: lang.Understood
+                ) -> tuple[_Match, dict[str, list[FacetCount]]]:
+        """A request without words: its documents already in date order (newest first unless
+        it asks for the oldest) and every facet's counts, from the build's precomputed orders
+        and count tables; equal to what `matches` and `_count_facets` give, sorted."""
+        cols = gen.columns
+        selected, absent, stored = self._filter_codes(cols, req.filters, understood.filters())
+        newest = req.effective_sort != "oldest"
+        docs, counts = gen.browse.select(cols.codes, selected, newest)
+        if counts is not None:
+            facets = self._facet_lists(cols, counts, selected, absent)
+        else:
+            # Nothing selected: the whole build's lists, made once (never mutated after).
+            whole = gen.browse.unfiltered_counts(lambda: self._facet_lists(
+                cols, gen.browse.all_counts(cols.codes), {}, {}))
+            facets = {name: list(values) for name, values in whole.items()}
+        everything = gen.browse.ordered(newest)
+        m = _Match(None, everything, None, {}, _NO_MASK, docs, selected, absent, stored,
+                   understood)
+        return m, facets
+
     @staticmethod
     def _chronological(cols: _Columns, docs: np.ndarray, newest: bool) -> np.ndarray:
         # Reports newest (or oldest) first; sections inside a report in reading order.
@@ -717,27 +763,8 @@ class Archive:
         absent: dict[str, list[str]],
     ) -> dict[str, list[FacetCount]]:
         """Each facet's values as listed: those counted or chosen, in the facet's order."""
-        out: dict[str, list[FacetCount]] = {}
-        for facet in FACETS:
-            vocab = cols.vocab[facet.name]
-            counts = all_counts[facet.name]
-            chosen = set(selected.get(facet.name, np.array([], dtype=np.int32)).tolist())
-            # Only the values counted or chosen, in vocabulary order (the sorts below are stable).
-            shown = sorted(chosen.union(np.flatnonzero(counts).tolist()))
-            values = [
-                FacetCount(vocab[i], facet.value_label(vocab[i]), int(counts[i]), i in chosen)
-                for i in shown
-                if vocab[i]
-            ]
-            values += [
-                FacetCount(v, facet.value_label(v), 0, True) for v in absent.get(facet.name, [])
-            ]
-            if facet.by_count:
-                values.sort(key=lambda v: (-v.count, v.value.lower()))
-            else:
-                values.sort(key=lambda v: facet.sort_key(v.value))
-            out[facet.name] = values
-        return out
+        lists = cols.lists if cols.lists is not None else FacetLists(cols.vocab)
+        return lists.lists(FacetCount, all_counts, selected, absent)
 
     def _terms(self, q: query.Query, reader: Any) -> frozenset[str]:
         # Not Query.existing_terms: in Whoosh 2.7 it skips every leaf after the first field.
@@ -759,12 +786,12 @@ class Archive:
 
     # -- text -------------------------------------------------------------------------------
 
-    def snippet(self, text: str, terms: frozenset[str]) -> str:
-        """Escaped HTML: the passages around the hits, or the opening of the text."""
+    def snippet(self, text: str, terms: frozenset[str]) -> highlight.Snippet:
+        """The passages around the hits, or the opening of the text."""
         return highlight.snippet(text, terms)
 
-    def highlight_all(self, text: str, terms: frozenset[str]) -> str:
-        """Escaped HTML of the whole text with every hit in <mark>."""
+    def highlight_all(self, text: str, terms: frozenset[str]) -> highlight.Snippet:
+        """The whole text, every hit marked."""
         return highlight.mark_all(text, terms)
 
     def query_terms(self, q: str) -> frozenset[str]:
@@ -803,6 +830,20 @@ class Archive:
             sections = [from_stored(rd.searcher.stored_fields(d)) for d in docs]
         return sorted(sections, key=lambda s: s.position)
 
+    def sections_of(self, selection: Selection, docs: Iterator[int] | list[int]
+                    ) -> list[Section] | None:
+        """The sections of the documents `docs` (numbers from `selection`, an earlier `select`),
+        their stored fields read straight from the segments: for views that choose from the
+        facet columns the few documents whose text they show. None when another build has
+        been swapped in since `select` (its numbers no longer apply: select again)."""
+        from indexer.search.stored import StoredFields
+
+        with self._using() as gen, gen.reader() as rd:
+            if gen.columns.codes is not selection.codes:
+                return None
+            stored = StoredFields(rd.searcher.reader())
+            return [from_stored(stored.get(int(d))) for d in docs]
+
 
 @functools.lru_cache(maxsize=1)
 def _query_schema() -> Any:
@@ -820,6 +861,9 @@ def _query_parser() -> _Parser:
     parser.remove_plugin_class(qparser.RangePlugin)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     return parser
+
+
+_NO_MASK = np.zeros(0, dtype=bool)  # a browse's `keep` (it has no scores to mask)
 
 
 def _top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:

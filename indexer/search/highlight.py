@@ -1,4 +1,8 @@
-"""Highlighting: the query's words marked in escaped text, and snippets around them.
+"""Highlighting: where the query's words stand in a text, and snippets around them, as data.
+
+A snippet is plain data (`Snippet`: passages of `Span`s, each a hit or the text between, with
+where the source text was cut); nothing here is HTML. The web app renders snippets in one
+place (`webapp/snippets.py`).
 
 A word matches when its analysed form (the index's tokenizer, lower case, Porter stem) is one
 of the query's indexed terms, exactly as the index matched the document. Tokenising with one
@@ -10,8 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
 
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.analysis.tokenizers import default_pattern
@@ -27,31 +31,156 @@ PHRASE = '"'
 SNIPPET_CHARS = 320
 SURROUND = 90
 MAX_FRAGMENTS = 2
+ELLIPSIS = "…"
+STEM_TAIL = 2  # how many last letters of a stem may be missing from the word it came from
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of a passage: one of the query's words (`hit`) or the text between them."""
+
+    text: str
+    hit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One excerpt of a text as spans: `text[start:start + len(excerpt)]`, where `cut_before`
+    and `cut_after` say whether the source text goes on (more than white space) before or
+    after it."""
+
+    spans: tuple[Span, ...]
+    start: int = 0
+    cut_before: bool = False
+    cut_after: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """What a result shows of its text: one or more passages, in text order."""
+
+    passages: tuple[Passage, ...]
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        """The snippet as shown: its passages' spans with "…" spans where text was left out,
+        so that the spans' texts joined are the snippet's plain text."""
+        out: list[Span] = []
+        last = len(self.passages) - 1
+        for i, passage in enumerate(self.passages):
+            if i:
+                out.append(Span(f" {ELLIPSIS} "))
+            elif passage.cut_before:
+                out.append(Span(f"{ELLIPSIS} "))
+            out.extend(passage.spans)
+            if i == last and passage.cut_after:
+                out.append(Span(f" {ELLIPSIS}"))
+        return tuple(out)
+
+    @property
+    def text(self) -> str:
+        """The plain text shown, "…" marking where text was left out."""
+        return "".join(s.text for s in self.spans)
+
+    @property
+    def hits(self) -> int:
+        """How many of the query's words it shows."""
+        return sum(s.hit for p in self.passages for s in p.spans)
 
 
 @lru_cache(maxsize=1024)
 def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
     """Tokens that could stem to one of `terms`: those starting with a stem's first letters.
 
-    Porter stemming only rewrites the last few letters of a word (the longest rewrite is four
-    letters), so a word stems to `t` only if it starts with `t` less its last four letters.
-    The lookbehinds start a candidate where the index's tokenizer would start a token.
+    Porter stemming only removes endings or rewrites the last letters of a word, and of what
+    it writes at most two letters are not in the word ("sensibility" -> "sensible" before its
+    "e" goes, the rule "biliti" -> "ble"), so a word stems to `t` only if it starts with `t`
+    less its last `STEM_TAIL` letters (`tests/test_highlight.py` checks this on every word of
+    the fixtures).
+    The pattern runs over lower-cased text and starts with the letters themselves, so the regex
+    engine can jump between their occurrences; whether a match starts where the index's
+    tokenizer starts a token is checked later, on the few exact matches (`_starts_token`).
     """
     bare = {t.removeprefix(AS_WRITTEN) for t in terms}
-    prefixes = sorted({t[: max(1, len(t) - 4)] for t in bare}, key=len, reverse=True)
+    prefixes = sorted({t[: max(1, len(t) - STEM_TAIL)] for t in bare}, key=len, reverse=True)
     alternatives = "|".join(re.escape(p) for p in prefixes)
-    return re.compile(
-        rf"(?<![\w*])(?<![\w*]\.)(?:{alternatives})[\w*]*(?:\.?[\w*]+)*", re.IGNORECASE
-    )
+    return re.compile(rf"(?:{alternatives})[\w*]*(?:\.?[\w*]+)*")
+
+
+@lru_cache(maxsize=4096)
+def _exact(words: frozenset[str]) -> re.Pattern[str]:
+    """`words` (lower case, as written), each ending where the tokenizer ends a token."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:{alternatives})(?![\w*])(?!\.[\w*])")
+
+
+_TOKEN_CHAR = re.compile(r"[\w*]")
+
+
+def _starts_token(text: str, i: int) -> bool:
+    """Whether the tokenizer starts a token at `i`: not after a word character, nor after a
+    dot that follows one (it keeps "e.g" and "x.y" as one token)."""
+    if i == 0:
+        return True
+    if _TOKEN_CHAR.match(text, i - 1):
+        return False
+    return not (text[i - 1] == "." and i >= 2 and _TOKEN_CHAR.match(text, i - 2))
 
 
 def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """Character spans of the words in `text` whose indexed form is one of `terms`, and of
-    the phrases among `terms` where they occur."""
+    the phrases among `terms` where they occur.
+
+    One scan of the lower-cased text finds the candidate words; each distinct one is stemmed
+    once; a second scan for the words that matched gives their places (the per-occurrence
+    work stays in the regex engine). A phrase is checked only where its first word stands,
+    by reading the tokens that follow."""
     words, phrases = _split(terms)
-    spans = ([m.span() for m in _candidates(words).finditer(text) if _is_hit(m.group(), words)]
-             if words else [])
-    return _with_phrases(spans, text, phrases)
+    firsts = frozenset(p[0] for p in phrases)
+    if not words and not firsts:
+        return []
+    low = text.lower()
+    if len(low) != len(text):  # a rare character whose lower case is longer: the plain way
+        return match_spans_reference(text, terms)
+    found = {w for w in set(_candidates(words | firsts).findall(low))
+             if _is_hit(w, words) or stem_word(w) in firsts}
+    if not found:
+        return []
+    tokens = [(m.start(), m.end(), m.group()) for m in _exact(frozenset(found)).finditer(low)
+              if _starts_token(low, m.start())]
+    spans = {(s, e) for s, e, w in tokens if _is_hit(w, words)}
+    for phrase in phrases:
+        starts = [(s, e) for s, e, w in tokens if _kept(w) and stem_word(w) == phrase[0]]
+        for s, e in starts:
+            spans.update(_phrase_at(low, s, e, phrase))
+    return sorted(spans)
+
+
+def _kept(word: str) -> bool:
+    """Whether the index keeps a (lower-case) token: not a stop word, at least two letters."""
+    return len(word) >= 2 and word not in STOP_WORDS
+
+
+def _phrase_at(low: str, start: int, end: int, phrase: tuple[str, ...]
+               ) -> list[tuple[int, int]]:
+    """The spans of `phrase` starting with the token at `start`..`end`, or [] when the kept
+    tokens that follow it are not the phrase's other words."""
+    run = [(start, end)]
+    if len(phrase) > 1:
+        for m in default_pattern.finditer(low, end):
+            w = m.group()
+            if not _kept(w):
+                continue
+            if stem_word(w) != phrase[len(run)]:
+                return []
+            run.append(m.span())
+            if len(run) == len(phrase):
+                break
+    return run if len(run) == len(phrase) else []
 
 
 def _split(terms: frozenset[str]) -> tuple[frozenset[str], list[tuple[str, ...]]]:
@@ -60,20 +189,21 @@ def _split(terms: frozenset[str]) -> tuple[frozenset[str], list[tuple[str, ...]]
     return words, [p for p in phrases if p]
 
 
-def _has_all(text: str, stems: frozenset[str]) -> bool:
-    found = {stem_word(m.group().lower()) for m in _candidates(stems).finditer(text)}
-    return stems <= found
+def _is_hit(lower: str, terms: frozenset[str]) -> bool:
+    return stem_word(lower) in terms or AS_WRITTEN + lower in terms
 
 
-def _with_phrases(spans: list[tuple[int, int]], text: str, phrases: list[tuple[str, ...]]
-                  ) -> list[tuple[int, int]]:
-    # Only texts holding every word of a phrase are tokenised in full (a fast regex check).
-    phrases = [p for p in phrases if _has_all(text, frozenset(p))]
-    if not phrases:
-        return spans
-    kept = [(m.span(), stem_word(w)) for m in default_pattern.finditer(text)
-            if len(w := m.group().lower()) >= 2 and w not in STOP_WORDS]
-    found = set(spans)
+def match_spans_reference(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """The same by tokenising everything (the definition `match_spans` is tested against)."""
+    words, phrases = _split(terms)
+    kept = []
+    found = set()
+    for m in default_pattern.finditer(text):
+        w = m.group().lower()
+        if stem_word(w) in words or AS_WRITTEN + w in words:
+            found.add(m.span())
+        if len(w) >= 2 and w not in STOP_WORDS:
+            kept.append((m.span(), stem_word(w)))
     for phrase in phrases:
         k = len(phrase)
         for i in range(len(kept) - k + 1):
@@ -82,35 +212,27 @@ def _with_phrases(spans: list[tuple[int, int]], text: str, phrases: list[tuple[s
     return sorted(found)
 
 
-def _is_hit(word: str, terms: frozenset[str]) -> bool:
-    lower = word.lower()
-    return stem_word(lower) in terms or AS_WRITTEN + lower in terms
-
-
-def match_spans_reference(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    """The same by tokenising everything (the definition `match_spans` is tested against)."""
-    words, phrases = _split(terms)
-    spans = [m.span() for m in default_pattern.finditer(text)
-             if stem_word(m.group().lower()) in words or AS_WRITTEN + m.group().lower() in words]
-    return _with_phrases(spans, text, phrases)
-
-
-def _mark(text: str, start: int, end: int, spans: Iterable[tuple[int, int]]) -> str:
-    out: list[str] = []
+def _spans(text: str, start: int, end: int, matches: Iterable[tuple[int, int]]
+           ) -> tuple[Span, ...]:
+    """`text[start:end]` as spans, the `matches` inside it as hits (an overlapping one is
+    skipped, so the spans' texts always join to the excerpt)."""
+    out: list[Span] = []
     at = start
-    for s, e in spans:
-        if s < start or e > end:
+    for s, e in matches:
+        if s < at or e > end:
             continue
-        out.append(escape(text[at:s], quote=False))
-        out.append("<mark>" + escape(text[s:e], quote=False) + "</mark>")
+        if s > at:
+            out.append(Span(text[at:s]))
+        out.append(Span(text[s:e], True))
         at = e
-    out.append(escape(text[at:end], quote=False))
-    return "".join(out)
+    if end > at:
+        out.append(Span(text[at:end]))
+    return tuple(out)
 
 
-def mark_all(text: str, terms: frozenset[str]) -> str:
-    """Escaped HTML of the whole text with every matching word in <mark>."""
-    return _mark(text, 0, len(text), match_spans(text, terms))
+def mark_all(text: str, terms: frozenset[str]) -> Snippet:
+    """The whole text, every matching word a hit."""
+    return Snippet((Passage(_spans(text, 0, len(text), match_spans(text, terms))),))
 
 
 def _word_start(text: str, i: int) -> int:
@@ -126,16 +248,16 @@ def _word_end(text: str, i: int) -> int:
     return i
 
 
-def opening(text: str, chars: int = SNIPPET_CHARS) -> str:
-    """Escaped HTML of the text's first `chars` characters, cut at a word."""
+def opening(text: str, chars: int = SNIPPET_CHARS) -> Snippet:
+    """The text's first `chars` characters, cut at a word."""
     if len(text) <= chars:
-        return escape(text, quote=False)
+        return Snippet((Passage(_spans(text, 0, len(text), ())),))
     cut = text[:chars].rsplit(" ", 1)[0]
-    return escape(cut, quote=False) + " …"
+    return Snippet((Passage(_spans(cut, 0, len(cut), ()), cut_after=True),))
 
 
-def snippet(text: str, terms: frozenset[str], chars: int = SNIPPET_CHARS) -> str:
-    """Escaped HTML: up to two passages around the hits (or the text's opening)."""
+def snippet(text: str, terms: frozenset[str], chars: int = SNIPPET_CHARS) -> Snippet:
+    """Up to two passages around the hits (or the text's opening)."""
     spans = match_spans(text, terms)
     if not spans:
         return opening(text, chars)
@@ -155,8 +277,13 @@ def snippet(text: str, terms: frozenset[str], chars: int = SNIPPET_CHARS) -> str
         else:
             fragments.append((start, end))
         i = j
-    parts = []
+    passages = []
     for start, end in fragments:
-        body = _mark(text, start, end, spans).strip()
-        parts.append(("… " if start > 0 else "") + body + (" …" if end < len(text) else ""))
-    return " ".join(parts).replace("… …", "…")
+        # The excerpt less the white space at its ends.
+        excerpt = text[start:end]
+        first = start + len(excerpt) - len(excerpt.lstrip())
+        last = end - (len(excerpt) - len(excerpt.rstrip()))
+        passages.append(Passage(_spans(text, first, last, spans), first,
+                                cut_before=bool(text[:start].strip()),
+                                cut_after=bool(text[end:].strip())))
+    return Snippet(tuple(passages))

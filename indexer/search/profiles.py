@@ -3,7 +3,8 @@ theme, or by pillar and area of policing where no theme is known, × PEEL cycles
 changes of method marked), its areas for improvement, causes of concern and recommendations
 by cycle, and its reports with their source addresses.
 
-Everything comes from the index through `Archive.search` (a browse filtered to the force);
+Everything comes from the index: `Archive.select` (the force's documents and their facet
+columns) picks the sections a profile shows, and only those are read (`Archive.sections_of`);
 the results are plain dataclasses that the web app renders as HTML, JSON and CSV.
 """
 
@@ -11,16 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from indexer.forces import FORCES, REGIONS, Force, find_force
 from indexer.model import CYCLES, KIND_LABELS, PILLARS, Section, cycle_year
 from indexer.schema import FACETS_BY_NAME
 from indexer.search.citation import source_url
 from indexer.search.coverage import report_counts_by_force
-from indexer.search.engine import Archive
+from indexer.search.engine import Archive, IndexReadError
 from indexer.search.request import SearchRequest
 
 MAX_SECTIONS = 20_000  # a force's sections read for its profile (a force has a few hundred)
 FINDING_KINDS = ("area_for_improvement", "cause_of_concern", "recommendation")
+JUDGMENT_KINDS = ("summary", "question")  # the kinds `judgment_of` can find a grade in
 FIRST_NEW_METHOD = "2021/22"
 BREAK_NOTE = (
     "No PEEL assessments were published in 2020. From 2021/22 forces are graded by area of "
@@ -129,7 +133,10 @@ class ForceProfile:
 
 
 def _excerpt(text: str, limit: int = 240) -> str:
-    text = " ".join(text.split())
+    # Whitespace is collapsed in a prefix first (a finding's text can be long); the whole
+    # text only when the prefix collapses to no more than the limit.
+    head = " ".join(text[:limit * 2].split())
+    text = head if len(head) > limit + 1 else " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
@@ -201,20 +208,56 @@ def _columns(sections: list[Section]) -> list[Column]:
     return columns
 
 
+def _force_sections(archive: Archive, force: Force) -> tuple[int, list[Section], dict[str, int]]:
+    """The force's section count, the sections a profile shows (graded judgments, findings,
+    and one section of each report for its title and source), oldest report first and in
+    reading order, and each report's section count.
+
+    Which sections those are is decided from the index's facet columns, so only their stored
+    fields are read (a force's other sections, and the full set, never are)."""
+    req = SearchRequest(filters={"force": (force.name,)})
+    for _ in range(3):  # a new build swapped in between select and read: select again
+        sel = archive.select(req)
+        docs = sel.docs
+        kinds = [sel.code("kind", k) for k in (*JUDGMENT_KINDS, *FINDING_KINDS)]
+        wanted = np.isin(sel.codes["kind"][docs], kinds)
+        ranks, first, counts = np.unique(sel.reports[docs], return_index=True,
+                                         return_counts=True)
+        wanted[first] = True  # one section of every report
+        chosen = docs[wanted]
+        chosen = chosen[np.lexsort((chosen, sel.reports[chosen]))][:MAX_SECTIONS]
+        sections = archive.sections_of(sel, chosen.tolist())
+        if sections is not None:
+            break
+    else:
+        raise IndexReadError("The archive's index changed three times while this profile "
+                             "was read; please try again.")
+    rank_of = dict(zip(chosen.tolist(), sel.reports[chosen].tolist(), strict=True))
+    order = sorted(range(len(sections)),
+                   key=lambda i: (rank_of[int(chosen[i])], sections[i].position))
+    by_rank = dict(zip(ranks.tolist(), counts.tolist(), strict=True))
+    ordered = [sections[i] for i in order]
+    report_sections: dict[str, int] = {}
+    for i in order:
+        report_sections.setdefault(sections[i].report_id, by_rank[rank_of[int(chosen[i])]])
+    return len(docs), ordered, report_sections
+
+
 def force_profile(archive: Archive, force: Force) -> ForceProfile:
     """Everything the archive holds for `force`, in date order."""
-    req = SearchRequest(filters={"force": (force.name,)}, sort="oldest")
-    result = archive.search(req, snippets=False, rows=MAX_SECTIONS)
-    sections = [h.section for h in result.hits]
+    total, sections, counts = _force_sections(archive, force)
     peel = [s for s in sections if s.cycle]
     judgments = [j for s in peel if (j := judgment_of(s)) is not None]
     columns = _columns(peel)
     col_index = {c.cycle: i for i, c in enumerate(columns)}
     rows: list[TimelineRow] = []
+    by_row: dict[tuple[str, str], list[Judgment]] = {}
+    for j in judgments:
+        by_row.setdefault((j.group, j.row), []).append(j)
     for group, label in _row_order(judgments):
         cells: list[list[Judgment]] = [[] for _ in columns]
-        for j in judgments:
-            if (j.group, j.row) == (group, label) and j.cycle in col_index:
+        for j in by_row[(group, label)]:
+            if j.cycle in col_index:
                 cells[col_index[j.cycle]].append(j)
         for cell in cells:
             cell.sort(key=lambda j: (j.level != "pillar", j.section.question_number or 0,
@@ -228,9 +271,7 @@ def force_profile(archive: Archive, force: Force) -> ForceProfile:
                 Finding(s, KIND_LABELS.get(s.kind, s.kind), _under(s), _excerpt(s.text))
             )
     reports: dict[str, ReportRef] = {}
-    counts: dict[str, int] = {}
     for s in sections:
-        counts[s.report_id] = counts.get(s.report_id, 0) + 1
         if s.report_id not in reports:
             url, derived = source_url(s)
             reports[s.report_id] = ReportRef(
@@ -249,9 +290,9 @@ def force_profile(archive: Archive, force: Force) -> ForceProfile:
         judgments=judgments,
         findings=sorted(findings.items(), key=lambda kv: (cycle_year(kv[0]), kv[0])),
         reports=refs,
-        sections=result.total,
+        sections=total,
         uses_themes=any(j.theme for j in judgments),
-        truncated=result.total > MAX_SECTIONS,
+        truncated=total > MAX_SECTIONS,
         notes=[BREAK_NOTE],
     )
 

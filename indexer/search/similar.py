@@ -35,7 +35,7 @@ MAX_LIMIT = 50
 class Neighbour:
     section: Section
     score: float
-    snippet: str  # escaped HTML, the key terms in <mark>
+    snippet: highlight.Snippet  # the passages around the key terms
 
 
 @dataclass(frozen=True, slots=True)
