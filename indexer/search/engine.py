@@ -34,7 +34,7 @@ from indexer.search.budget import Deadline, Expansion, SearchTooBroad
 from indexer.search.facet_lists import FacetLists
 from indexer.search.fields import active_fields, resolve
 from indexer.search.plainwords import plain_query
-from indexer.search.request import QueryProblem, SearchRequest, check_syntax
+from indexer.search.request import MAX_PAGE, QueryProblem, SearchRequest, check_syntax
 from indexer.search.stored import StoredFields
 from indexer.search.vectorised import TermIndex
 from indexer.store import (
@@ -116,7 +116,9 @@ class SearchResult:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.request.per_page))
+        """The pages a user can ask for: past `MAX_PAGE` a request is refused, so a search
+        of more than `MAX_PAGE` pages (per_page=1 over a large archive) offers `MAX_PAGE`."""
+        return max(1, min(MAX_PAGE, -(-self.total // self.request.per_page)))
 
 
 @dataclass(frozen=True, slots=True)
