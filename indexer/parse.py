@@ -215,12 +215,27 @@ class _QuestionSplitter:
                 f"line {block.line}: question numbered {number} is known as {known.number}"
             )
         self.current = Draft(
-            "question", f"q{n}", f"Question {n}: {text}", block.line, number=n, question=text,
-            known=known,
+            "question", self._anchor(n, known, block.line), f"Question {n}: {text}", block.line,
+            number=n, question=text, known=known,
         )
         self.drafts.append(self.current)
         self.pending_number, self.list_kind, self.in_questions = None, None, True
         return True
+
+    def _anchor(self, n: int, known: KnownQuestion | None, line: int) -> str:
+        """`q{n}`, unless an earlier question of the page took it (a number line that disagrees
+        with the wording it stands above): then the first free of the wording's known number,
+        the question's place on the page, or `q{n}-2`, `q{n}-3` …, with a warning. Anchors
+        are section ids: two sections of one report must never share one."""
+        taken = {d.anchor for d in self.drafts}
+        if f"q{n}" not in taken:
+            return f"q{n}"
+        options = [f"q{c}" for c in (known.number if known else None, self.count) if c]
+        options += [f"q{n}-{k}" for k in range(2, len(taken) + 3)]
+        anchor = next(a for a in options if a not in taken)
+        self.warnings.append(f"line {line}: question number {n} is already used; this question "
+                             f"is anchored as {anchor}")
+        return anchor
 
     def _text(self, text: str) -> None:
         if self.pending_number is not None:

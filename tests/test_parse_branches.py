@@ -1015,3 +1015,30 @@ def test_a_report_of_another_type_carries_its_hints_and_a_bounded_id() -> None:
     assert [(s.anchor, s.source, s.url, s.updated, s.text) for s in report.sections] == [
         ("findings", "calls.txt", url, dt.date(2023, 5, 9), lines[3]),
     ]
+
+
+def test_a_number_line_that_repeats_a_later_questions_number_gives_no_duplicate_anchor() -> None:
+    """"2" above the wording known as question 1, then the wording known as question 2: the
+    second may not take `q2` again (anchors are section ids)."""
+    report = parse_pillar_page(to_blocks("\n".join([
+        "Kent PEEL 2018",
+        "How legitimate is the force at keeping people safe and reducing crime?",
+        "Kent Police has been assessed as outstanding in respect of its legitimacy.",
+        "Questions for Legitimacy",
+        "2",
+        LEG_Q1,
+        "Kent Police is good at treating the people it serves with fairness and respect.",
+        LEG_Q2,
+        "Vetting is complete for every officer in post.",
+    ])), "kent.txt")
+    assert [(s.anchor, s.question_number, s.heading, s.text) for s in report.sections] == [
+        ("summary", None, "Legitimacy: How legitimate is the force at keeping people safe and "
+         "reducing crime?",
+         "Kent Police has been assessed as outstanding in respect of its legitimacy."),
+        ("q2", 2, f"Question 2: {LEG_Q1}",
+         "Kent Police is good at treating the people it serves with fairness and respect."),
+        ("q2-2", 2, f"Question 2: {LEG_Q2}", "Vetting is complete for every officer in post."),
+    ]
+    assert len({s.section_id for s in report.sections}) == len(report.sections)
+    assert "line 8: question number 2 is already used; this question is anchored as q2-2" in (
+        report.warnings)
