@@ -49,7 +49,7 @@ from indexer.store import (
 )
 
 # Bump when parsing changes what a file yields: builds then re-parse every file.
-PARSER_VERSION = 5
+PARSER_VERSION = 6
 # What a manifest entry must record for its file to be reused without parsing it again.
 REUSE_KEYS = (
     "report_id", "title", "report_type", "force", "cycle", "updated", "sections", "counts",

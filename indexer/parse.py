@@ -53,7 +53,8 @@ def _pillar_from_name(source: str) -> str | None:
 
 
 def _updated(blocks: list[Block], i: int, warnings: list[str]) -> tuple[dt.date | None, int]:
-    """The "Last updated" date within three blocks of `i`, and where reading goes on."""
+    """The "Last updated" date within three blocks of `i`, and where reading goes on. (A date
+    line elsewhere is not the page's date, and the body walker never keeps it as text.)"""
     for j in range(i, min(i + 3, len(blocks))):
         m = UPDATED_RE.match(blocks[j].text)
         if m:
@@ -151,6 +152,8 @@ class _QuestionSplitter:
             idx += 1
             if block.kind == "item":
                 self._item(block)
+            elif UPDATED_RE.match(block.text):
+                continue  # page chrome, read by `_updated`; never a section's text
             elif self._marker(block.text) or self._number(block.text, nxt):
                 continue
             elif self._question(block, nxt):

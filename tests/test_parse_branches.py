@@ -335,6 +335,8 @@ def test_a_date_more_than_three_lines_on_is_not_the_page_date() -> None:
     ])  # fmt: skip
     assert warnings[0] == "no 'Last updated' date"
     assert sections[0].updated is None
+    # Nor is it text: a "Last updated" line is page chrome wherever it stands.
+    assert [s.text for s in sections] == ["Summary prose.\n\nMore prose."]
 
 
 def test_a_date_above_the_title_is_not_the_page_date() -> None:
