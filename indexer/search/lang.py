@@ -128,7 +128,7 @@ def tokens(q: str) -> list[_Token]:
             close = q.find('"', i + 1)
             close = n if close < 0 else close
             body = q[i + 1:close]
-            j = close + 1
+            j = min(close + 1, n)  # an unclosed phrase ends with the text
             k = j
             while k < n and not q[k].isspace() and q[k] not in '()"':
                 k += 1
