@@ -75,6 +75,9 @@ class Site:
         self.lock = threading.Lock()
         self.reached = threading.Event()
         self.interrupt_after = 400
+        # Requests past `interrupt_after` wait here until the interruption has landed, so that
+        # a fast fetcher cannot finish the whole site before the test's Ctrl-C reaches it.
+        self.released = threading.Event()
 
 
 @pytest.fixture
@@ -88,6 +91,8 @@ def site() -> Iterator[tuple[str, Site]]:
                 state.requests.append(self.path)
                 if len(state.requests) >= state.interrupt_after:
                     state.reached.set()
+            if state.reached.is_set() and not state.released.is_set():
+                state.released.wait(HANG_GUARD)
             if self.path == "/robots.txt":
                 self.send(200, b"User-agent: *\nDisallow: /search/\n", "text/plain")
             elif self.path in PUBLISHED:
@@ -97,7 +102,10 @@ def site() -> Iterator[tuple[str, Site]]:
                 self.send(404, b"<h1>Page not found</h1>", "text/html")
 
     with serving(Handler) as base:
-        yield base, state
+        try:
+            yield base, state
+        finally:
+            state.released.set()  # a failed test leaves no request held
 
 
 def _cli(*args: str) -> list[str]:
@@ -119,6 +127,7 @@ def test_fetch_all_fetches_every_page_once_resumes_and_builds(
     assert state.reached.wait(HANG_GUARD), "the first run never got going"
     first.send_signal(signal.SIGINT)
     out, err = first.communicate(timeout=HANG_GUARD)
+    state.released.set()
     assert first.returncode == 130, out + err
     assert "run the same command to resume" in err
     asked_first = len(state.requests)
