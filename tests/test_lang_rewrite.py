@@ -148,3 +148,71 @@ def test_replace_word() -> None:
     assert replace_word("custdy and Custdy: custdy_x", "custdy", "custody") == (
         "custody and custody: custdy_x")
     assert replace_word("force:custdy custdy", "custdy", "custody") == "force:custdy custody"
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("Xray", [("word", "", "Xray", "Xray", 0, 4)]),
+    ("-Xmas", [("word", "-", "Xmas", "-Xmas", 0, 5)]),
+    ("aXb", [("word", "", "aXb", "aXb", 0, 3)]),
+    ("-a", [("word", "-", "a", "-a", 0, 2)]),
+    ("x -", [("word", "", "x", "x", 0, 1), ("word", "", "-", "-", 2, 3)]),
+    ('"a" "b"', [("phrase", "", "a", '"a"', 0, 3), ("phrase", "", "b", '"b"', 4, 7)]),
+    ('"" x', [("phrase", "", "", '""', 0, 2), ("word", "", "x", "x", 3, 4)]),
+    ('"a b"Xy', [("phrase", "", "a b", '"a b"Xy', 0, 7)]),
+    ('"a"~ b', [("phrase", "", "a", '"a"~', 0, 4), ("word", "", "b", "b", 5, 6)]),
+    ("force:kXent", [("field", "", "kXent", "force:kXent", 0, 11)]),
+    ('grade:"a" grade:"b"', [("field", "", "a", 'grade:"a"', 0, 9),
+                             ("field", "", "b", 'grade:"b"', 10, 19)]),
+    ('grade:"requires improvement', [("field", "", "requires improvement",
+                                      'grade:"requires improvement', 0, 27)]),
+])  # fmt: skip
+def test_tokens_at_their_edges(q: str, expected: list[tuple[str, str, str, str, int, int]]
+                               ) -> None:
+    assert toks(q) == expected
+
+
+@pytest.mark.parametrize("q", [
+    "((a) force:kent)", "(a) (b force:kent)", "OR force:kent", "force:kent OR",
+])
+def test_a_field_term_inside_brackets_or_next_to_an_operator_is_refused(q: str) -> None:
+    with pytest.raises(QueryProblem):
+        understand(q)
+
+
+@pytest.mark.parametrize("q", ["force:kent custody OR", '"ab~"', "(a) force:kent (b)"])
+def test_what_the_language_lets_through(q: str) -> None:
+    understand(q)  # no QueryProblem: the request's syntax check judges the rest
+
+
+def test_every_glossary_use_is_kept_once_with_its_widening() -> None:
+    def uses(q: str, literal: bool = False) -> list[tuple[str, bool]]:
+        return [(u.entry.term, u.widened) for u in understand(q, literal).glossary]
+
+    assert uses("MARAC MASH") == [("MARAC", True), ("MASH", True)]
+    assert uses('"multi-agency safeguarding hub" "multi-agency risk assessment conference"') == [
+        ("MASH", True), ("MARAC", True)]
+    assert uses('+"multi-agency risk assessment conference"') == [("MARAC", False)]
+    assert uses('"multi-agency risk assessment conference"', literal=True) == [("MARAC", False)]
+    assert uses("multi agency safeguarding hub multi agency public protection arrangements") == [
+        ("MASH", True), ("MAPPA", True)]
+
+
+def test_long_fuzzy_words_are_quoted_to_forty_characters() -> None:
+    digits = "1" * 40
+    with pytest.raises(QueryProblem) as short:
+        understand(f"ab~1/{digits}")
+    assert str(short.value) == (
+        f"{f'ab~1/{digits}'[:40]!r}: a fuzzy word needs at least 3 letters before ~.")
+    with pytest.raises(QueryProblem) as far:
+        understand(f"abc~9/{digits}")
+    assert str(far.value).startswith(f"{f'abc~9/{digits}'[:40]!r}: fuzzy matching allows")
+
+
+def test_a_one_word_expansion_also_finds_its_acronym() -> None:
+    """IOPC's expansions include its old name, IPCC: a search for IPCC also finds IOPC, as a
+    search for any other expansion finds its acronym (and `literal` keeps the word alone)."""
+    got = understand("IPCC complaints")
+    assert got.text == "((IPCC) OR IOPC) complaints"
+    assert [(u.entry.term, u.widened) for u in got.glossary] == [("IOPC", True)]
+    assert understand("IPCC", literal=True).text == "IPCC"
+    assert understand("-IPCC").text == "NOT IPCC"

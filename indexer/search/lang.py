@@ -147,7 +147,7 @@ def _value(q: str, i: int) -> tuple[str, int]:
     if q[i] == '"':
         close = q.find('"', i + 1)
         close = len(q) if close < 0 else close
-        return q[i + 1:close], close + 1
+        return q[i + 1:close], min(close + 1, len(q))  # an unclosed value ends with the text
     j = i
     while j < len(q) and not q[j].isspace() and q[j] not in "()":
         j += 1
@@ -231,7 +231,7 @@ def _expansion_run(toks: list[_Token], i: int) -> tuple[int, glossary.Entry] | N
         words += glossary.words(toks[j].body)
         j += 1
         entry = glossary.by_expansion(words)
-        if entry is not None and (j - i > 1 or len(words) > 1):
+        if entry is not None:  # one word too: "IPCC" is an expansion of IOPC
             best = (j - i, entry)
     return best
 
