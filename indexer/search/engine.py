@@ -838,13 +838,10 @@ class Archive:
         their stored fields read straight from the segments: for views that choose from the
         facet columns the few documents whose text they show. None when another build has
         been swapped in since `select` (its numbers no longer apply: select again)."""
-        from indexer.search.stored import StoredFields
-
         with self._using() as gen, gen.reader() as rd:
             if gen.columns.codes is not selection.codes:
                 return None
-            stored = StoredFields(rd.searcher.reader())
-            return [from_stored(stored.get(int(d))) for d in docs]
+            return [from_stored(rd.stored.get(int(d))) for d in docs]
 
 
 @functools.lru_cache(maxsize=1)
