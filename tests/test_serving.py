@@ -30,7 +30,7 @@ import pytest
 from indexer.search.budget import MAX_BINARY_OPERATORS
 from tests.conftest import Server
 from tests.heavy import CHEAP_QUERY, HEAVY_QUERY, build_heavy_index
-from webapp.app import SECURITY_HEADERS
+from webapp.headers import SECURITY_HEADERS
 from webapp.redirects import safe_location
 
 HANG_GUARD = 30.0  # seconds: only a hung server takes this long

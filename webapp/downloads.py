@@ -18,11 +18,12 @@ from starlette.routing import Route
 from indexer.search import export as engine_export
 from indexer.search.engine import Archive, SearchTooBroad
 from indexer.search.request import QueryProblem, SearchRequest
+from webapp.errors import unavailable
 from webapp.export import csv_stream, jsonl_stream
 from webapp.feed import FEED_ENTRIES, atom
 from webapp.settings import Settings
 from webapp.urls import back_url, export_url, public_base, section_url
-from webapp.workpool import RETRY_AFTER_SECONDS, Busy, WorkPool
+from webapp.workpool import Busy, WorkPool
 
 RunSearch = Callable[..., Awaitable[tuple[SearchRequest, Any, str, int]]]
 TRUE = {"1", "true", "yes", "on"}
@@ -34,9 +35,8 @@ def routes(archive: Archive, settings: Settings, run_search: RunSearch, pool: Wo
     (the streamed rows are read in Starlette's thread pool as they are sent)."""
 
     def bad(error: str, status: int = 400) -> Response:
-        headers = {"retry-after": str(RETRY_AFTER_SECONDS)} if status == 503 else {}
         return JSONResponse({"error": error, "status": status}, status_code=status,
-                            headers=headers)
+                            headers=unavailable(status))
 
     async def checked(request: Request) -> tuple[SearchRequest, int, str, int]:
         req, _, error, status = await run_search(request, snippets=False)

@@ -1,5 +1,6 @@
 """Routes for the archive's information pages: the API's OpenAPI document (`/openapi.json`),
-its guide for people (`/api`) and the accessibility statement (`/accessibility`)."""
+its guide for people (`/api`), the accessibility statement (`/accessibility`) and the health
+check (`/healthz`: the build in service and its size)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from indexer.search.engine import Archive
 from webapp.openapi import document
 
 
@@ -29,3 +31,21 @@ def routes(templates: Jinja2Templates) -> list[Route]:
         Route("/api", api_guide),
         Route("/accessibility", accessibility),
     ]
+
+
+def health_routes(archive: Archive) -> list[Route]:
+    async def healthz(request: Request) -> Response:
+        manifest = archive.manifest
+        return JSONResponse(
+            {
+                "status": "ok",
+                "index_loaded": True,
+                "sections": archive.section_count(),
+                "reports": archive.report_count(),
+                "build_id": manifest.get("build_id"),
+                "built_at": manifest.get("built_at"),
+                "schema_version": manifest.get("schema_version"),
+            }
+        )
+
+    return [Route("/healthz", healthz)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from webapp.app import SECURITY_HEADERS
+from webapp.headers import SECURITY_HEADERS
 
 
 class SecureH11Protocol(H11Protocol):
