@@ -71,7 +71,6 @@ class Draft:
     kind: str
     anchor: str
     heading: str
-    line: int
     number: int | None = None
     question: str = ""
     grade: str = ""
@@ -90,7 +89,7 @@ class Draft:
     def set_grade(self, grade: str, source: str, note: str = "") -> None:
         self.grade, self.grade_source, self.grade_note = grade, source, note
 
-    def add_child(self, kind: str, line: int, heading: str = "") -> Draft:
+    def add_child(self, kind: str, heading: str = "") -> Draft:
         """Start a child section of `kind` (anchor and heading numbered within its kind)."""
         short, label = CHILD_KINDS[kind]
         n = sum(1 for c in self.children if c.kind == kind) + 1
@@ -99,7 +98,6 @@ class Draft:
             kind,
             f"{self.anchor}-{short}-{n}",
             heading or f"{label} {n}{where}",
-            line,
         )
         self.children.append(child)
         return child

@@ -101,7 +101,7 @@ def parse_pillar_page(blocks: list[Block], source: str) -> ParsedReport:
         warnings.append(f"pillar line missing; inferred {pillar}")
 
     summary = Draft(
-        "summary", "summary", f"{pillar}: {headline}" if headline else pillar, blocks[start].line
+        "summary", "summary", f"{pillar}: {headline}" if headline else pillar
     )
     if i < len(blocks) and (g := grade_line(blocks[i].text)):
         summary.set_grade(g[0], "line", g[1])
@@ -156,7 +156,7 @@ class _QuestionSplitter:
                 continue  # page chrome, read by `_updated`; never a section's text
             elif self._marker(block.text) or self._number(block.text, nxt):
                 continue
-            elif self._question(block, nxt):
+            elif self._question(block):
                 if nxt is not None and (g := grade_line(nxt.text)):
                     self.current.set_grade(g[0], "line", g[1])
                     idx += 1
@@ -167,7 +167,7 @@ class _QuestionSplitter:
     def _item(self, block: Block) -> None:
         """A list item: a child section under a list heading, else part of the prose."""
         if self.list_kind:
-            self.current.add_child(self.list_kind, block.line).paragraphs.append(block.text)
+            self.current.add_child(self.list_kind).paragraphs.append(block.text)
         else:
             self.current.paragraphs.append("• " + block.text)
 
@@ -196,7 +196,7 @@ class _QuestionSplitter:
         self.pending_number = int(num[1])
         return True
 
-    def _question(self, block: Block, nxt: Block | None) -> bool:
+    def _question(self, block: Block) -> bool:
         """Start a question when the line is a known wording, or question-like where expected."""
         text = block.text
         known = match_question(text, self.cycle, self.pillar)
@@ -218,7 +218,7 @@ class _QuestionSplitter:
                 f"line {block.line}: question numbered {number} is known as {known.number}"
             )
         self.current = Draft(
-            "question", self._anchor(n, known, block.line), f"Question {n}: {text}", block.line,
+            "question", self._anchor(n, known, block.line), f"Question {n}: {text}",
             number=n, question=text, known=known,
         )
         self.drafts.append(self.current)

@@ -183,7 +183,7 @@ def _heading(state: _State, block: Block, nxt: Block | None) -> bool:
     text, key = block.text, fold(block.text)
     if key in TOP_HEADINGS:
         anchor, kind = TOP_HEADINGS[key]
-        draft = state.start(Draft(kind, anchor, text, block.line, pillar=""))
+        draft = state.start(Draft(kind, anchor, text, pillar=""))
         if anchor == "judgments":
             state.judgments = draft
         state.area_level = None
@@ -191,13 +191,13 @@ def _heading(state: _State, block: Block, nxt: Block | None) -> bool:
     if listed := list_heading(text):
         kind, each = listed
         if state.current is None:
-            state.start(Draft("other", slugify(text), text, block.line))
+            state.start(Draft("other", slugify(text), text))
         assert state.current is not None
         state.list_kind, state.list_each, state.child_sticky = kind, each, False
         state.list_label = text.rstrip(":")
         where = f" ({state.current.question})" if state.current.question else ""
         heading = f"{state.list_label}{where}"
-        state.child = None if each else state.current.add_child(kind, block.line, heading)
+        state.child = None if each else state.current.add_child(kind, heading)
         return True
     if MAIN_FINDINGS.match(text):
         state.list_kind = None
@@ -211,7 +211,7 @@ def _heading(state: _State, block: Block, nxt: Block | None) -> bool:
     if is_area:
         state.areas += 1
         n = state.areas
-        draft = Draft("question", f"q{n}", text, block.line, number=n, question=text, pillar="")
+        draft = Draft("question", f"q{n}", text, number=n, question=text, pillar="")
         state.start(draft)
         state.area_level = block.level
         return True
@@ -224,14 +224,14 @@ def _heading(state: _State, block: Block, nxt: Block | None) -> bool:
             state.child.heading = f"{label}: {text}"
         else:
             state.child = state.current.add_child(
-                state.list_kind, block.line, heading=f"{label}: {text}"
+                state.list_kind, heading=f"{label}: {text}"
             )
         state.child_sticky = True
         return True
     if state.area_level is not None and deeper and state.current:
         state.current.paragraphs.append(text)
         return True
-    state.start(Draft("other", slugify(text), text, block.line, pillar=""))
+    state.start(Draft("other", slugify(text), text, pillar=""))
     state.area_level = None
     return True
 
@@ -242,7 +242,7 @@ def _may_be_area(state: _State, block: Block) -> bool:
 
 def _content(state: _State, block: Block) -> None:
     if state.current is None:
-        state.start(Draft("summary", "introduction", "Introduction", block.line, pillar=""))
+        state.start(Draft("summary", "introduction", "Introduction", pillar=""))
     current = state.current
     assert current is not None
     if ASSESSED_HOW_GOOD.search(block.text) and state.judgments is None:
@@ -252,7 +252,7 @@ def _content(state: _State, block: Block) -> None:
     text = "• " + block.text if block.kind == "item" else block.text
     if state.list_kind:
         if state.child is None:
-            state.child = current.add_child(state.list_kind, block.line)
+            state.child = current.add_child(state.list_kind)
         state.child.paragraphs.append(block.text)
         if state.list_each and not state.child_sticky:
             state.child = None  # each paragraph or item is its own section

@@ -101,7 +101,7 @@ def parse_integrated_report(blocks: list[Block], source: str, hints: Hints) -> P
         url=hints.url,
         layout="integrated report (2018/19)",
     )
-    summary = Draft("summary", "summary", "Overall summary", blocks[0].line, pillar="")
+    summary = Draft("summary", "summary", "Overall summary", pillar="")
     for block in blocks[:first]:
         if INTEGRATED_TITLE.search(block.text) or INSPECTION_OF.search(block.text):
             continue
@@ -188,7 +188,7 @@ def parse_overview(blocks: list[Block], source: str, hints: Hints) -> ParsedRepo
         url=hints.url,
         layout="force overview page",
     )
-    summary = Draft("summary", "summary", f"{force.short} {cycle}", blocks[title_at].line)
+    summary = Draft("summary", "summary", f"{force.short} {cycle}")
     summary.pillar = ""
     drafts = [summary]
     current = summary
@@ -200,12 +200,12 @@ def parse_overview(blocks: list[Block], source: str, hints: Hints) -> ParsedRepo
         if said := pillar_sentence(block.text, force):
             stated[said[0]] = (said[1], said[2])
         if OBSERVATIONS.match(block.text):
-            current = Draft("summary", "observations", block.text, block.line, pillar="")
+            current = Draft("summary", "observations", block.text, pillar="")
             drafts.append(current)
             continue
         nxt = blocks_after[i + 1] if i + 1 < len(blocks_after) else None
         if opened := _starts_pillar(block, nxt, current):
-            current = Draft("summary", opened.lower(), opened, block.line, pillar=opened)
+            current = Draft("summary", opened.lower(), opened, pillar=opened)
             drafts.append(current)
             if opened != _pillar_of(block):  # the headline question itself opened the block
                 current.paragraphs.append(block.text)

@@ -145,14 +145,14 @@ class _SectionsByHeading:
 
     def _summary(self, block: Block) -> Draft:
         if self.current is None:
-            self._start(Draft("summary", "summary", "Summary", block.line))
+            self._start(Draft("summary", "summary", "Summary"))
         assert self.current is not None
         return self.current
 
     def _table_question(self, block: Block, m: re.Match[str]) -> None:
         pillar, n = m["pillar"].capitalize(), int(m["n"])
         draft = Draft(
-            "question", f"{pillar.lower()}-q{n}", f"{pillar} – Question {n}", block.line,
+            "question", f"{pillar.lower()}-q{n}", f"{pillar} – Question {n}",
             number=n, pillar=pillar,
         )
         if m["ungraded"]:
@@ -177,11 +177,11 @@ class _SectionsByHeading:
         anchor = slugify(block.text)
         if any(d.anchor == anchor for d in self.drafts):
             anchor = f"{anchor}-{len(self.drafts) + 1}"
-        self._start(Draft("summary" if is_summary else "other", anchor, block.text, block.line))
+        self._start(Draft("summary" if is_summary else "other", anchor, block.text))
 
     def _text(self, block: Block) -> None:
         current = self._summary(block)
         if self.list_kind:
-            current.add_child(self.list_kind, block.line).paragraphs.append(block.text)
+            current.add_child(self.list_kind).paragraphs.append(block.text)
         else:
             current.paragraphs.append("• " + block.text if block.kind == "item" else block.text)
