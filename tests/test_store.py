@@ -24,12 +24,15 @@ import pytest
 from whoosh import fields
 from whoosh import index as whoosh_index
 
+from indexer import store
 from indexer.build import build
 from indexer.model import Section
 from indexer.schema import MANIFEST_NAME
 from indexer.store import (
     CURRENT,
     INDEX_NAME,
+    SMALL_SEGMENT,
+    EmptyBuild,
     IndexUnavailable,
     build_lock,
     current_build,
@@ -39,6 +42,7 @@ from indexer.store import (
     read_manifest,
     to_document,
     whoosh_schema,
+    write_build,
 )
 from indexer.verify import BuildDamaged, verify
 from tests.conftest import FIXTURE_CORPUS, ROOT, SEED
@@ -333,3 +337,141 @@ def test_writers_exit_when_the_build_that_forked_them_is_killed(tmp_path: Path) 
         assert not any(_alive(p) for p in pids), "a writer outlived its build"
         with build_lock(tmp_path / "ix"):  # the lock went with the build: it is free at once
             pass
+
+
+def _sections(n: int, report: str = "r") -> list[Section]:
+    return [
+        Section(
+            report_id=report, section_id=f"{report}:s{i}", anchor=f"s{i}", report_title="T",
+            report_type="peel", force="Kent Police", force_short="Kent", force_slug="kent",
+            region="South East", cycle="2016", year=2016, pillar="Efficiency",
+            question_number=None, question="", grade="", grade_note="", kind="summary",
+            heading=f"Heading {i}", text=f"Paragraph number {i} about demand.", position=i,
+            source="made.txt", updated=None,
+        )
+        for i in range(n)
+    ]
+
+
+def _stored_sections(build_dir: Path) -> list[Section]:
+    ix = whoosh_index.open_dir(str(build_dir), indexname=INDEX_NAME)
+    try:
+        with ix.searcher() as searcher:
+            return sorted((from_stored(dict(f)) for f in searcher.all_stored_fields()),
+                          key=lambda s: s.position)
+    finally:
+        ix.close()
+
+
+def test_a_section_without_date_or_number_round_trips(tmp_path: Path) -> None:
+    made = _sections(3)
+    doc = to_document(made[0])
+    assert doc["updated"] == "" and doc["question_number"] == 0
+    write_build(tmp_path / "ix", made, {"note": "by hand"})
+    build_dir = current_build(tmp_path / "ix")
+    assert build_dir is not None
+    assert _stored_sections(build_dir) == made
+
+
+@pytest.mark.parametrize("count", [8, 13])
+def test_a_parallel_build_in_chunks_holds_every_section_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    # Chunks of 7 (the setting, made small) so that 8 and 13 sections take two rounds of
+    # writers, the last one short.
+    monkeypatch.setattr(store, "CHUNK_SECTIONS", 7)
+    made = _sections(count)
+    write_build(tmp_path / "ix", iter(made), {}, procs=2)
+    build_dir = current_build(tmp_path / "ix")
+    assert build_dir is not None
+    assert _stored_sections(build_dir) == made
+    assert read_manifest(build_dir)["sections"] == count
+
+
+def test_nothing_to_index_is_refused_and_leaves_no_trace(tmp_path: Path) -> None:
+    ix = tmp_path / "ix"
+    with pytest.raises(EmptyBuild) as caught:
+        write_build(ix, [], {})
+    assert str(caught.value) == "no sections to index"
+    assert current_build(ix) is None and list((ix / "builds").iterdir()) == []
+
+
+def test_the_manifest_is_stamped_sorted_and_indented(tmp_path: Path) -> None:
+    import datetime as dt
+
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    write_build(tmp_path / "ix", _sections(2), lambda: {"files": ["made.txt"]})
+    after = dt.datetime.now(dt.UTC)
+    build_dir = current_build(tmp_path / "ix")
+    assert build_dir is not None
+    text = (build_dir / MANIFEST_NAME).read_text("utf-8")
+    manifest = json.loads(text)
+    assert text == json.dumps(manifest, indent=2, sort_keys=True)  # for people to read
+    assert set(manifest) == {"files", "schema_version", "build_id", "built_at", "sections"}
+    assert manifest["files"] == ["made.txt"] and manifest["sections"] == 2
+    assert manifest["build_id"] == build_dir.name
+    stamp, _, suffix = manifest["build_id"].partition("-")
+    assert len(suffix) == 8 and all(c in "0123456789abcdef" for c in suffix)
+    built_at = dt.datetime.fromisoformat(manifest["built_at"])
+    assert built_at.utcoffset() == dt.timedelta(0) and before <= built_at <= after
+    named = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=dt.UTC)
+    assert before <= named <= after  # build ids sort in the order builds were made
+
+
+def test_current_is_a_link_relative_to_its_folder_so_the_index_can_move(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deep = tmp_path.joinpath(*"abcdefghijkl")
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)  # a working folder deeper than the index's
+    write_build(tmp_path / "ix", _sections(2), {})
+    build_dir = current_build(tmp_path / "ix")
+    assert build_dir is not None
+    assert os.readlink(tmp_path / "ix" / CURRENT) == f"builds/{build_dir.name}"
+    moved = tmp_path / "elsewhere" / "ix"
+    moved.parent.mkdir()
+    (tmp_path / "ix").rename(moved)
+    opened = open_index(moved, "HINT")
+    try:
+        assert opened.path == moved / "builds" / build_dir.name
+    finally:
+        opened.whoosh.close()
+
+
+def test_a_relative_index_folder_follows_the_working_folder(
+    index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    for place in (one, two):  # the same index (same build names) in two places
+        shutil.copytree(index_dir, place / "ix", symlinks=True)
+    monkeypatch.chdir(one)
+    assert current_build(Path("ix")) == current_build(one / "ix")
+    monkeypatch.chdir(two)
+    found = current_build(Path("ix"))
+    assert found is not None and found.is_relative_to(two) and found.is_absolute()
+
+
+def _segment_sizes(ix_dir: Path) -> list[int]:
+    ix = whoosh_index.open_dir(str(ix_dir), indexname=INDEX_NAME)
+    try:
+        return sorted(seg.doc_count_all() for seg in ix._segments())
+    finally:
+        ix.close()
+
+
+def test_only_segments_under_the_small_size_are_merged(tmp_path: Path) -> None:
+    ix_dir = tmp_path / "segments"
+    ix_dir.mkdir()
+    ix = whoosh_index.create_in(str(ix_dir), whoosh_schema(), indexname=INDEX_NAME)
+    for n, report in ((SMALL_SEGMENT, "big"), (SMALL_SEGMENT - 1, "under"), (2, "tiny")):
+        writer = ix.writer()
+        for section in _sections(n, report):
+            writer.add_document(**to_document(section))
+        writer.commit(merge=False)
+    ix.close()
+    assert _segment_sizes(ix_dir) == [2, SMALL_SEGMENT - 1, SMALL_SEGMENT]
+    ix = whoosh_index.open_dir(str(ix_dir), indexname=INDEX_NAME)
+    store._add_all(ix.writer(), _sections(1, "new"))  # as an incremental build adds
+    ix.close()
+    # The two small ones folded into the new segment; the one of SMALL_SEGMENT left as it was.
+    assert _segment_sizes(ix_dir) == [SMALL_SEGMENT, SMALL_SEGMENT - 1 + 2 + 1]
