@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build
+from indexer.build import FileResult, build, drop_duplicates
 from indexer.store import BuildLocked, IndexUnavailable, build_lock, current_build, open_index
 from tests.conftest import BROKEN, FIXTURE_CORPUS, SEED
 
@@ -96,3 +96,103 @@ def test_a_foreign_directory_is_not_an_index(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE_CORPUS, ix)
     with pytest.raises(IndexUnavailable, match="holds no built index"):
         open_index(ix, HINT)
+
+
+# Two captures of one report: which is kept, and the sentence saying why (`drop_duplicates`).
+# The captures are made by hand (their sections' grades and where each grade was read), so the
+# rule is checked on its own, whatever the parsers make of real pages.
+
+
+def _capture(source: str, grades: list[tuple[str, str]], report_id: str = "kent-2016"
+             ) -> FileResult:
+    """A parsed file of `report_id` with one section per (grade, grade source)."""
+    import dataclasses
+
+    from indexer.draft import ParsedReport
+    from indexer.model import Section
+
+    base = Section(
+        report_id=report_id, section_id="", anchor="", report_title="Kent PEEL 2016",
+        report_type="PEEL", force="Kent Police", force_short="Kent", force_slug="kent",
+        region="South East", cycle="2016", year=2016, pillar="Efficiency", question_number=None,
+        question="", grade="", grade_note="", kind="question", heading="", text="Text.",
+        position=0, source=source, updated=None,
+    )  # fmt: skip
+    sections = [
+        dataclasses.replace(base, section_id=f"{report_id}:q{i}", anchor=f"q{i}", grade=g,
+                            grade_source=src, position=i)
+        for i, (g, src) in enumerate(grades)
+    ]
+    report = ParsedReport(report_id, "Kent PEEL 2016", "PEEL", None, "2016", "Efficiency", None,
+                          sections=sections)
+    return FileResult(source, report)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "kept", "why"),
+    [
+        # more sections wins, even against more grades
+        ([("", ""), ("", ""), ("", "")], [("Good", "line"), ("Good", "line")], "a",
+         "more sections"),
+        ([("Good", "line")], [("", ""), ("", "")], "b", "more sections"),
+        # more of both: the sentence names the first rule that decided
+        ([("Good", "line"), ("", ""), ("", "")], [("", ""), ("", "")], "a", "more sections"),
+        ([("Good", "line"), ("Good", "line")], [("Good", "table"), ("", "")], "a",
+         "more grades"),
+        # as many sections: more graded sections wins ("" is no grade)
+        ([("Good", "sentence"), ("", "")], [("", ""), ("", "")], "a", "more grades"),
+        ([("", ""), ("", "")], [("Good", "table"), ("Inadequate", "table")], "b", "more grades"),
+        # as many graded: more grades read from a grade line wins
+        ([("Good", "sentence"), ("Good", "line")], [("Good", "line"), ("Good", "line")], "b",
+         "more grade lines"),
+        ([("Good", "line"), ("", "")], [("Good", "table"), ("", "")], "a", "more grade lines"),
+        # as rich: the first (by name) is kept
+        ([("Good", "line"), ("", "")], [("", ""), ("Good", "line")], "a",
+         "as rich, and first by name"),
+    ],
+)  # fmt: skip
+def test_of_two_captures_the_richer_is_kept_and_the_other_says_why(
+    first: list[tuple[str, str]], second: list[tuple[str, str]], kept: str, why: str
+) -> None:
+    a, b = _capture("a.txt", first), _capture("b.txt", second)
+    drop_duplicates([a, b])
+    winner, loser = (a, b) if kept == "a" else (b, a)
+    assert winner.report is not None and not winner.dropped
+    assert loser.report is None and not loser.reused
+    graded = {id(x): sum(1 for g, _ in grades if g) for x, grades in ((a, first), (b, second))}
+    counts = {id(x): len(grades) for x, grades in ((a, first), (b, second))}
+    assert loser.dropped == (
+        f"another capture of kent-2016: kept {winner.source} ({counts[id(winner)]} sections, "
+        f"{graded[id(winner)]} graded) over this one ({counts[id(loser)]} sections, "
+        f"{graded[id(loser)]} graded): {why}"
+    )
+
+
+def test_captures_of_different_reports_and_failed_files_are_all_kept() -> None:
+    a = _capture("a.txt", [("Good", "line")], "kent-2016")
+    b = _capture("b.txt", [("Good", "line")], "essex-2016")
+    c = _capture("c.txt", [("Good", "line"), ("", "")], "kent-2016")
+    failed = FileResult("d.txt", error="empty file")
+    drop_duplicates([failed, a, b, c])
+    assert [x.source for x in (failed, a, b, c) if x.dropped] == ["a.txt"]
+    assert b.report is not None and c.report is not None and failed.error == "empty file"
+
+
+def test_a_capture_carried_over_from_the_last_build_competes_by_its_recorded_counts() -> None:
+    # A reused file has no sections in memory: its counts come from the manifest.
+    carried = FileResult(
+        "a.txt", _capture("a.txt", []).report, reused=True, reused_sections=2,
+        reused_counts={"grade": {"Good": 2}, "grade_source": {"line": 2}},
+    )  # fmt: skip
+    fresh = _capture("b.txt", [("Good", "line"), ("Good", "sentence")])
+    drop_duplicates([carried, fresh])
+    assert carried.report is not None and fresh.report is None
+    assert fresh.dropped.endswith("(2 sections, 2 graded): more grade lines")
+    # and a carried-over capture that loses is parsed again no more: it leaves the index
+    carried = FileResult(
+        "a.txt", _capture("a.txt", []).report, reused=True, reused_sections=1,
+        reused_counts={"grade": {"(none)": 1}, "grade_source": {"(none)": 1}},
+    )  # fmt: skip
+    drop_duplicates([carried, fresh := _capture("b.txt", [("Good", "line")])])
+    assert carried.report is None and not carried.reused and fresh.report is not None
+    assert carried.dropped.endswith("(1 sections, 0 graded): more grades")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
-from indexer.build import build
+import pytest
+
+from indexer.build import Previous, build
+from indexer.metadata import PROVENANCE_SUFFIX, SIDECAR_SUFFIX
 from indexer.store import open_index
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -132,3 +136,65 @@ def test_repeated_incremental_builds_never_rewrite_large_segments(tmp_path: Path
     # the small segments they left behind were folded together rather than piling up.
     assert 43 in sizes
     assert len(sizes) <= 3
+
+
+def _previous(corpus: Path, index_dir: Path) -> Previous:
+    assert not build([corpus], index_dir).failures
+    previous = Previous.find(index_dir)
+    assert previous is not None
+    return previous
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path]:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    return corpus, tmp_path / "index"
+
+
+def test_the_build_in_service_holds_exactly_its_files_until_one_changes(
+    built: tuple[Path, Path],
+) -> None:
+    corpus, index_dir = built
+    previous = _previous(corpus, index_dir)
+    assert previous.holds_exactly([corpus])
+    kent = corpus / "kent-peel-2017-effectiveness.txt"
+    # touched, same bytes: still the same files (the hash decides when size or time differ)
+    os.utime(kent, ns=(kent.stat().st_atime_ns, kent.stat().st_mtime_ns + 10**9))
+    assert previous.holds_exactly([corpus])
+    data = kent.read_bytes()
+    kent.write_bytes(data.replace(b"Good", b"Fine", 1))  # same size, new time, new bytes
+    assert len(kent.read_bytes()) == len(data)
+    assert not previous.holds_exactly([corpus])
+    kent.write_bytes(data)
+    assert previous.holds_exactly([corpus])
+
+
+@pytest.mark.parametrize("change", ["added", "removed", "sidecar", "provenance", "not a file"])
+def test_any_change_to_the_set_of_files_or_their_companions_is_seen(
+    built: tuple[Path, Path], change: str
+) -> None:
+    corpus, index_dir = built
+    previous = _previous(corpus, index_dir)
+    kent = corpus / "kent-peel-2017-effectiveness.txt"
+    if change == "added":
+        shutil.copy(kent, corpus / "kent-copy.txt")
+    elif change == "removed":
+        kent.unlink()
+    elif change == "sidecar":
+        (corpus / (kent.name + SIDECAR_SUFFIX)).write_text('{"url": "https://example.org/k"}')
+    elif change == "provenance":
+        (corpus / (kent.name + PROVENANCE_SUFFIX)).write_text('{"url": "https://example.org/k"}')
+    else:
+        kent.unlink()
+        os.mkfifo(kent)  # a pipe where the file was: never read, never taken as unchanged
+    assert not previous.holds_exactly([corpus])
+
+
+def test_a_damaged_manifest_entry_never_counts_as_unchanged(built: tuple[Path, Path]) -> None:
+    corpus, index_dir = built
+    previous = _previous(corpus, index_dir)
+    source = next(iter(previous.files))
+    broken = Previous(previous.path, {**previous.files, source: "not an entry"})
+    assert not broken.holds_exactly([corpus])
+    assert broken.reuse(next(p for p in corpus.iterdir() if source.endswith(p.name))) is None
