@@ -192,3 +192,50 @@ def test_wildcard_letters_are_not_stemmed(archive: Archive) -> None:
         if re.search(r"\basses", s.text, re.IGNORECASE)
     }
     assert expected <= {h.section.section_id for h in hits}
+
+
+GRADES = "Outstanding, Good, Adequate, Requires improvement, Inadequate, Ungraded"
+KINDS = ("Summary, Question, Area for improvement, Cause of concern, Recommendation, Practice, "
+         "Other")
+
+
+@pytest.mark.parametrize(
+    ("kw", "sentence"),
+    [
+        # a filter of the address: the values in their order, labelled when the label differs,
+        # twelve at most
+        ({"filters": {"grade": ("Excellent",)}},
+         f"Unknown grade 'Excellent'. Values in the archive: {GRADES}."),
+        ({"filters": {"kind": ("nope",)}},
+         "Unknown section kind 'nope'. Values in the archive: Summary (summary), Question "
+         "(question), Area for improvement (area_for_improvement), Cause of concern "
+         "(cause_of_concern), Recommendation (recommendation), Practice (practice), Other "
+         "(other)."),
+        ({"filters": {"force": ("Atlantis",)}},
+         "Unknown force 'Atlantis'. Values in the archive: Avon and Somerset Constabulary, "
+         "Bedfordshire Police, Cambridgeshire Constabulary, Cheshire Constabulary, City of "
+         "London Police, Cleveland Police, Cumbria Constabulary, Derbyshire Constabulary, Devon "
+         "and Cornwall Police, Dorset Police, Durham Constabulary, Dyfed-Powys Police and 31 "
+         "more."),
+        ({"filters": {"pillar": ("x" * 80,)}},
+         f"Unknown pillar '{'x' * 60}'. Values in the archive: Effectiveness, Efficiency, "
+         "Legitimacy, Leadership."),
+        # a field term of the query: every value, by its label, and the term as typed
+        ({"q": "grade:excellent"},
+         f"Unknown grade 'excellent' in grade:excellent. Valid values: "
+         f"{GRADES.replace(', ', '; ')}."),
+        ({"q": "type:nope demand"},
+         "Unknown report type 'nope' in type:nope. Valid values: PEEL assessment."),
+        ({"q": "kind:nope"},
+         f"Unknown section kind 'nope' in kind:nope. Valid values: {KINDS.replace(', ', '; ')}."),
+        ({"q": "pillar:" + "y" * 70},
+         f"Unknown pillar '{'y' * 60}' in pillar:{'y' * 60}. Valid values: Effectiveness; "
+         "Efficiency; Legitimacy; Leadership."),
+    ],
+)  # fmt: skip
+def test_an_unknown_value_is_answered_with_the_values_there_are(
+    archive: Archive, kw: dict[str, object], sentence: str
+) -> None:
+    with pytest.raises(QueryProblem) as caught:
+        archive.search(SearchRequest(**kw))  # type: ignore[arg-type]
+    assert str(caught.value) == sentence

@@ -220,3 +220,118 @@ def test_a_build_with_deleted_documents_answers_like_plain_whoosh(tmp_path: Path
                 assert (x.score is None) == (y.score is None), q
                 if x.score is not None:
                     assert x.score == pytest.approx(y.score, rel=1e-9), q
+
+
+def stock_ids(archive: Archive, q: str, filters: dict[str, tuple[str, ...]]) -> set[str]:
+    """Section ids matching the words (Whoosh's own matchers) and every facet's selection."""
+    searcher = archive._generation().searcher
+    parts = [wq.Or([wq.Term(f, v) for v in values]) for f, values in filters.items()]
+    base = archive.parse_query(q) if q else wq.Every()
+    results = searcher.search(base, limit=None, filter=wq.And(parts) if parts else None)
+    return {hit["section_id"] for hit in results}
+
+
+@pytest.mark.parametrize(("q", "filters", "words", "given"), [
+    ("THRIVE", {}, "THRIVE", {}),
+    ("demand", {"grade": ("Good",)}, "demand", {"grade": ("Good",)}),
+    ("", {"force": ("Kent Police",)}, "", {"force": ("Kent Police",)}),
+    ("", {}, "", {}),
+    # a field term of the query is a filter: it selects as the address's filter does
+    ("grade:good demand", {}, "demand", {"grade": ("Good",)}),
+    ("force:kent", {"kind": ("question",)}, "", {"force": ("Kent Police",), "kind": ("question",)}),
+    ("solv* NOT ICT", {"grade": ("Good", "Requires improvement"), "cycle": ("2016", "2017")},
+     "solv* NOT ICT", {"grade": ("Good", "Requires improvement"), "cycle": ("2016", "2017")}),
+    ("nosuchwordanywhere", {}, "nosuchwordanywhere", {}),
+])  # fmt: skip
+def test_a_selection_holds_what_plain_whoosh_matches(
+    pair: tuple[Archive, Archive], q: str, filters: dict[str, tuple[str, ...]], words: str,
+    given: dict[str, tuple[str, ...]],
+) -> None:
+    """`select` (the research views' aggregation) against Whoosh's own matching: `docs` are the
+    words and filters, `base` the filters alone; their sections read back whole."""
+    fast, plain = pair
+    sel = fast.select(SearchRequest(q=q, filters=filters))
+    docs = fast.sections_of(sel, sel.docs.tolist())
+    base = fast.sections_of(sel, iter(sel.base.tolist()))
+    assert docs is not None and base is not None
+    assert {s.section_id for s in docs} == stock_ids(plain, words, given)
+    assert len(docs) == len(sel.docs)
+    assert {s.section_id for s in base} == stock_ids(plain, "", given)
+    # each section whole: as the report's own reading gives it
+    for section in docs[:5]:
+        whole = fast.report(section.report_id)
+        assert whole is not None and section in whole
+    # the columns it carries code each document's values
+    for s, d in zip(docs[:20], sel.docs[:20], strict=False):
+        assert sel.vocab["grade"][sel.codes["grade"][d]] == s.grade
+        assert sel.code("grade", s.grade) == sel.codes["grade"][d]
+        assert sel.code("force", s.force) == sel.codes["force"][d]
+    assert sel.code("grade", "No such grade") == -1
+    same_report = {s.report_id: sel.reports[d] for s, d in zip(docs, sel.docs, strict=True)}
+    assert len(set(same_report.values())) == len(same_report)  # one number per report
+
+
+def test_select_explains_an_unknown_value_as_search_does(pair: tuple[Archive, Archive]) -> None:
+    fast, _ = pair
+    from indexer.search.request import QueryProblem
+
+    for req in (SearchRequest(filters={"grade": ("Excellent",)}), SearchRequest(q="grade:wow x")):
+        with pytest.raises(QueryProblem) as by_select:
+            fast.select(req)
+        with pytest.raises(QueryProblem) as by_search:
+            fast.search(req)
+        assert str(by_select.value) == str(by_search.value)
+
+
+def test_report_tags_and_counts_agree_with_the_stored_sections(
+    pair: tuple[Archive, Archive],
+) -> None:
+    fast, plain = pair
+    searcher = plain._generation().searcher
+    stored = list(searcher.all_stored_fields())
+    by_report: dict[str, list[dict[str, Any]]] = {}
+    for doc in stored:
+        by_report.setdefault(doc["report_id"], []).append(doc)
+    tags = fast.report_tags()
+    assert [t.report_id for t in tags] == sorted(by_report)
+    for t in tags:
+        docs = by_report[t.report_id]
+        assert t.sections == len(docs)
+        first = min(docs, key=lambda d: d["position"])
+        for name in FACET_NAMES:  # a report's tags are its first section's values
+            assert t.tags[name] == first.get(name, ""), (t.report_id, name)
+    assert fast.section_count() == len(stored) == searcher.doc_count()
+    assert fast.report_count() == len(by_report)
+
+
+def test_a_selection_from_a_build_since_replaced_reads_nothing(tmp_path: Path) -> None:
+    from indexer.build import build
+    from tests.conftest import SEED
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / SEED.name).write_bytes(SEED.read_bytes())
+    assert not build([corpus], tmp_path / "ix").failures
+    archive = Archive(tmp_path / "ix")
+    sel = archive.select(SearchRequest(q="demand"))
+    assert archive.sections_of(sel, sel.docs[:2].tolist())
+    (corpus / SEED.name).write_bytes(SEED.read_bytes() + b"\n\nA paragraph about demand.\n")
+    assert not build([corpus], tmp_path / "ix").failures
+    archive.search(SearchRequest(q="demand"))  # the new build is taken up
+    assert archive.sections_of(sel, sel.docs[:2].tolist()) is None  # select again
+    fresh = archive.select(SearchRequest(q="demand"))
+    again = archive.sections_of(fresh, fresh.docs.tolist())
+    assert again and any("A paragraph about demand." in s.text for s in again)
+    archive.close()
+
+
+def test_emptied_caches_answer_the_same(pair: tuple[Archive, Archive]) -> None:
+    fast, _ = pair
+    req = SearchRequest(q='THRIVE OR "risk of harm"', filters={"grade": ("Good",)})
+    before = fast.search(req)
+    assert fast._generation().recent  # the match set was kept
+    fast.drop_caches()
+    assert not fast._generation().recent
+    after = fast.search(req)
+    assert [h.section for h in after.hits] == [h.section for h in before.hits]
+    assert after.facets == before.facets and after.total == before.total
