@@ -198,3 +198,55 @@ def test_a_damaged_manifest_entry_never_counts_as_unchanged(built: tuple[Path, P
     broken = Previous(previous.path, {**previous.files, source: "not an entry"})
     assert not broken.holds_exactly([corpus])
     assert broken.reuse(next(p for p in corpus.iterdir() if source.endswith(p.name))) is None
+
+
+def test_a_file_carried_over_is_described_as_a_fresh_parse_describes_it(tmp_path: Path) -> None:
+    """An unchanged file is not parsed again: what the build says of it (report, force, cycle,
+    pillar, date, address, layout, warnings, encoding, counts) is read back from the manifest.
+    The oracle is parsing the file again, from scratch."""
+    from indexer.build import parse_file
+
+    shapes = FIXTURES / "shapes"
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    for name in ("devon-and-cornwall-peel-2018-legitimacy-compact.txt",  # a duplicate pair
+                 "devon-and-cornwall-peel-2018-legitimacy-full.txt",
+                 "durham-2021-22.txt", "durham-2021-22-news.txt", "cumbria-2016-overview.txt"):
+        shutil.copy(shapes / name, corpus / name)
+    for name in ("gwent-2021-22.html", "state-of-policing-2022.html", "cleveland-2023-25.txt"):
+        shutil.copy(FIXTURES / "formats" / name, corpus / name)
+    kent = corpus / "kent-peel-2017-effectiveness.txt"  # with a sidecar and a provenance file
+    (corpus / (kent.name + SIDECAR_SUFFIX)).write_text('{"url": "https://example.org/kent"}')
+    (corpus / (kent.name + PROVENANCE_SUFFIX)).write_text('{"fetched": "2026-01-01"}')
+    index_dir = tmp_path / "index"
+    first = build([corpus], index_dir)
+    again = build([corpus], index_dir)
+    assert [f.source for f in again.files] == [f.source for f in first.files]
+    # Of the three captures of one report (the corpus's and the two added), two are dropped;
+    # a dropped capture has nothing to carry over, so it alone is read again, and dropped again.
+    dropped = [f.source for f in first.files if f.dropped]
+    assert len(dropped) == 2 and again.parsed == dropped
+    assert [f.source for f in again.files if f.dropped] == dropped
+    assert [f.source for f in again.files if f.ok] == [f.source for f in first.files if f.ok]
+    for carried in again.files:
+        fresh = parse_file(corpus / Path(carried.source).name)
+        if carried.source in dropped:  # never carried over as a report
+            assert carried.report is None and not carried.reused and fresh.report is not None
+            continue
+        assert carried.reused and carried.report is not None and fresh.report is not None
+        a, b = carried.report, fresh.report
+        assert (a.report_id, a.title, a.report_type, a.force, a.cycle, a.pillar, a.updated,
+                a.url, a.layout) == (
+                b.report_id, b.title, b.report_type, b.force, b.cycle, b.pillar, b.updated,
+                b.url, b.layout), carried.source  # fmt: skip
+        # the file's warnings (its encoding's and its report's) as the build lists them
+        assert carried.warnings == fresh.warnings and carried.encoding == fresh.encoding
+        assert (carried.sha256, carried.meta_sha256, carried.stat) == (
+            fresh.sha256, fresh.meta_sha256, fresh.stat)
+        assert carried.section_count == fresh.section_count
+        assert carried.facet_counts() == {k: v for k, v in fresh.facet_counts().items() if v}
+    assert again.facet_totals() == first.facet_totals()
+    assert any(f.report and f.report.url == "https://example.org/kent" for f in again.files)
+    assert any(f.report and f.report.updated for f in again.files)
+    assert any(f.warnings for f in again.files)
+    assert len({f.report.layout for f in again.files if f.report}) > 1
