@@ -335,3 +335,41 @@ def test_emptied_caches_answer_the_same(pair: tuple[Archive, Archive]) -> None:
     after = fast.search(req)
     assert [h.section for h in after.hits] == [h.section for h in before.hits]
     assert after.facets == before.facets and after.total == before.total
+
+
+def test_a_freshly_opened_archive_reads_reports_and_browses_as_whoosh_does(
+    archive_index: Path,
+) -> None:
+    """Opening an archive loads the build's columns (report lists, date order, facet codes):
+    checked on an archive opened here, against Whoosh's stored fields and sorted search."""
+    archive, plain = Archive(archive_index), Archive(archive_index, vectorised=False)
+    try:
+        assert archive.vectorised and not plain.vectorised  # the fast path is the default
+        searcher = plain._generation().searcher
+        by_report: dict[str, list[dict[str, Any]]] = {}
+        for doc in searcher.all_stored_fields():
+            by_report.setdefault(doc["report_id"], []).append(doc)
+        for rid, docs in by_report.items():
+            sections = archive.report(rid)
+            assert sections is not None
+            assert [s.section_id for s in sections] == [
+                d["section_id"] for d in sorted(docs, key=lambda d: d["position"])]
+        assert archive.report("no-such-report") is None
+        assert archive.report_count() == len(by_report)
+        for filters in BROWSE_FILTERS[:3]:
+            assert_browse_like_stock(archive, plain, filters, per_page=50)
+        gen = archive._generation()
+    finally:
+        archive.close()
+        plain.close()
+    assert gen._all == [] and archive._gen is None  # closing closed the build in service
+
+
+def test_an_archive_without_a_build_says_how_to_make_one(tmp_path: Path) -> None:
+    from indexer.store import IndexUnavailable
+
+    with pytest.raises(IndexUnavailable) as caught:
+        Archive(tmp_path / "nothing", "peel-index build corpus/ --index-dir X")
+    assert str(caught.value) == (
+        f"no index at {tmp_path / 'nothing'} — build it with: peel-index build corpus/ "
+        "--index-dir X")
