@@ -388,10 +388,11 @@ def test_a_parallel_build_in_chunks_holds_every_section_once(
     assert read_manifest(build_dir)["sections"] == count
 
 
-def test_nothing_to_index_is_refused_and_leaves_no_trace(tmp_path: Path) -> None:
+@pytest.mark.parametrize("procs", [1, 2])
+def test_nothing_to_index_is_refused_and_leaves_no_trace(tmp_path: Path, procs: int) -> None:
     ix = tmp_path / "ix"
     with pytest.raises(EmptyBuild) as caught:
-        write_build(ix, [], {})
+        write_build(ix, iter([]), {}, procs=procs)
     assert str(caught.value) == "no sections to index"
     assert current_build(ix) is None and list((ix / "builds").iterdir()) == []
 
