@@ -289,6 +289,12 @@ ORPHAN = textwrap.dedent(
     if __name__ == "__main__":
         with build_lock(Path(sys.argv[1])):
             ctx = multiprocessing.get_context("fork")
+            # A writer that finishes its work exits at once, its build still running (the
+            # watch on its parent must never keep it alive).
+            done = ctx.Process(target=len, args=((),))
+            done.start()
+            done.join(30)  # hang guard
+            print(done.exitcode, flush=True)
             procs = [ctx.Process(target=work, args=(0,)) for _ in range(2)]
             for p in procs:
                 p.start()
@@ -324,6 +330,7 @@ def test_writers_exit_when_the_build_that_forked_them_is_killed(tmp_path: Path) 
     with proc, contextlib.ExitStack() as cleanup:
         cleanup.callback(_kill, proc.pid, group=True)  # never leave a process behind
         assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "0"  # exited, and cleanly
         pids = [int(p) for p in proc.stdout.readline().split()]
         for pid in pids:
             cleanup.callback(_kill, pid)
