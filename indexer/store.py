@@ -76,8 +76,6 @@ def whoosh_schema() -> fields.Schema:
     spec[WORDS_FIELD].format = FastFrequency()
     for name in FACET_NAMES:
         spec[name] = fields.ID(stored=True, sortable=True)
-    for name in ("region", "report_type"):
-        spec.setdefault(name, fields.ID(stored=True, sortable=True))
     for name in SECTION_FIELDS:
         spec.setdefault(name, fields.STORED())
     return fields.Schema(**spec)
