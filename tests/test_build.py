@@ -196,3 +196,49 @@ def test_a_capture_carried_over_from_the_last_build_competes_by_its_recorded_cou
     drop_duplicates([carried, fresh := _capture("b.txt", [("Good", "line")])])
     assert carried.report is None and not carried.reused and fresh.report is not None
     assert carried.dropped.endswith("(1 sections, 0 graded): more grades")
+
+
+def test_a_folder_yields_its_reports_and_says_what_it_passed_over(tmp_path: Path) -> None:
+    """What a build reads from a folder, worked out by hand: reports by suffix, in name order,
+    dot-files, dot-folders and companion files never read, other files named as skipped, and a
+    symlink leading out of the folder refused without being read."""
+    from indexer.build import discover, parse_all, source_name
+
+    top = tmp_path / "corpus"
+    (top / "sub").mkdir(parents=True)
+    (top / ".git").mkdir()
+    seed = SEED.read_bytes()
+    (top / "b-report.txt").write_bytes(seed)
+    (top / "sub" / "a-report.txt").write_bytes(seed)
+    (top / "b-report.txt.meta.json").write_text('{"url": "https://example.org/b"}')
+    (top / "b-report.txt.provenance.json").write_text("{}")
+    (top / ".hidden.txt").write_bytes(seed)
+    (top / ".git" / "inside.txt").write_bytes(seed)
+    (top / "a-notes.docx").write_bytes(b"PK")  # sorts before the reports
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(seed)
+    (top / "leak.txt").symlink_to(outside)
+    (top / "alias.txt").symlink_to(top / "b-report.txt")  # stays inside: read as any file
+    found = discover([top])
+    assert [p.relative_to(top).as_posix() for p in found.files] == [
+        "alias.txt", "b-report.txt", "leak.txt", "sub/a-report.txt"]
+    assert found.skipped == [source_name(top / "a-notes.docx")]
+    assert found.refused == {top / "leak.txt": (
+        f"a symlink to a place outside the folder {source_name(top)}; skipped without reading "
+        "it")}
+    seen: list[list[Path]] = []
+
+    def progress(files: list[Path]) -> list[Path]:
+        seen.append(list(files))
+        return files
+
+    result = parse_all([top], progress)
+    assert seen == [found.files]
+    assert result.skipped == found.skipped
+    errors = {Path(f.source).name: f.error for f in result.files if f.error}
+    assert errors == {"leak.txt": found.refused[top / "leak.txt"]}
+    # three copies of one report: the first by name is kept, the others dropped as duplicates
+    assert [Path(f.source).name for f in result.files if f.ok] == ["alias.txt"]
+    assert [Path(f.source).name for f in result.dropped] == ["b-report.txt", "a-report.txt"]
+    totals = result.facet_totals()
+    assert sum(totals["kind"].values()) == result.section_count > 0
