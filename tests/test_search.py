@@ -239,3 +239,28 @@ def test_an_unknown_value_is_answered_with_the_values_there_are(
     with pytest.raises(QueryProblem) as caught:
         archive.search(SearchRequest(**kw))  # type: ignore[arg-type]
     assert str(caught.value) == sentence
+
+
+@pytest.mark.parametrize(("q", "terms"), [
+    # a phrase is one term (its indexed words, stop words left out), marked as a phrase
+    ('"risk of harm" THRIVE',
+     {'"risk harm', "thrive", '"threat harm risk investig vulner engag'}),  # + the glossary's
+    ('"no such phrase anywhere"', set()),  # a phrase whose words are not all indexed: none
+    # words as written for wildcards and fuzzy terms, stems for plain words
+    ("solvab*", {"=solvability", "=solvable"}),
+    ("demand~1", {"=demand"}),
+    ("forces", {"forc"}),
+    ("", set()),
+])  # fmt: skip
+def test_the_words_a_query_highlights(archive: Archive, q: str, terms: set[str]) -> None:
+    """The terms a report page marks for `?q=` (hand-worked: the analyzer's stems, a phrase's
+    indexed words, the index's words matching a wildcard or fuzzy term)."""
+    assert archive.query_terms(q) == terms
+
+
+def test_a_query_of_common_words_alone_is_explained(archive: Archive) -> None:
+    for read in (archive.query_terms, archive.parse_query):
+        with pytest.raises(QueryProblem) as caught:
+            read("the and of")
+        assert str(caught.value) == ("The query has no words to search for (common words such "
+                                     "as 'the' and 'and' are not indexed).")
