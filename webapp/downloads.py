@@ -12,13 +12,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from indexer.search import export as engine_export
 from indexer.search.engine import Archive, SearchTooBroad
 from indexer.search.request import QueryProblem, SearchRequest
-from webapp.errors import unavailable
+from webapp.errors import json_error
 from webapp.export import csv_stream, jsonl_stream
 from webapp.feed import FEED_ENTRIES, atom
 from webapp.settings import Settings
@@ -35,8 +35,7 @@ def routes(archive: Archive, settings: Settings, run_search: RunSearch, pool: Wo
     (the streamed rows are read in Starlette's thread pool as they are sent)."""
 
     def bad(error: str, status: int = 400) -> Response:
-        return JSONResponse({"error": error, "status": status}, status_code=status,
-                            headers=unavailable(status))
+        return json_error(error, status)
 
     async def checked(request: Request) -> tuple[SearchRequest, int, str, int]:
         req, _, error, status = await run_search(request, snippets=False)

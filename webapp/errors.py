@@ -28,6 +28,12 @@ def unavailable(status: int) -> dict[str, str]:
     return {"retry-after": str(RETRY_AFTER_SECONDS)} if status == 503 else {}
 
 
+def json_error(error: str, status: int) -> Response:
+    """The API's answer to a request it cannot serve: the sentence and the status, in JSON."""
+    return JSONResponse({"error": error, "status": status}, status_code=status,
+                        headers=unavailable(status))
+
+
 def exception_handlers(html: Html) -> dict[Any, Callable[..., Any]]:
     """Starlette's `exception_handlers` for the app; `html` renders a template."""
 

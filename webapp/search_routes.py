@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from indexer.search.engine import Archive, SearchResult, SearchTooBroad
 from indexer.search.request import QueryProblem, SearchRequest, parse_request
-from webapp.errors import unavailable
+from webapp.errors import json_error, unavailable
 from webapp.urls import kept_request
 from webapp.views import search_json, search_page
 from webapp.workpool import Busy, WorkPool
@@ -59,8 +59,7 @@ def search_routes(run_search: SearchRunner, html: Html) -> list[Route]:
     async def api_search(request: Request) -> Response:
         req, result, error, status = await run_search(request)
         if error:
-            return JSONResponse({"error": error, "status": status}, status_code=status,
-                                headers=unavailable(status))
+            return json_error(error, status)
         return JSONResponse(search_json(search_page(req, result)))
 
     return [Route("/", home), Route("/api/search", api_search)]
