@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as wq
 
-from indexer.search.engine import Archive
+from indexer.build import build
+from indexer.model import Section
+from indexer.search.budget import Deadline, SearchTooBroad
+from indexer.search.engine import RECENT_MATCHES, Archive, _checked, _collect
 from indexer.search.request import QueryProblem, SearchRequest
+from indexer.store import whoosh_schema
+from tests.conftest import FIXTURE_CORPUS, SEED
 from webapp.snippets import snippet_html
 
 
@@ -264,3 +273,128 @@ def test_a_query_of_common_words_alone_is_explained(archive: Archive) -> None:
             read("the and of")
         assert str(caught.value) == ("The query has no words to search for (common words such "
                                      "as 'the' and 'and' are not indexed).")
+
+
+# -- the words as typed, and the engine's own caches and checks --------------------------------
+
+def _all_sections(archive: Archive) -> list[Section]:
+    out: list[Section] = []
+    for tags in archive.report_tags():
+        out += archive.report(tags.report_id) or []
+    return out
+
+
+@pytest.mark.parametrize(("acronym", "spelt"), [
+    ("MASH", "multi-agency safeguarding hub"),
+    ("ASB", "anti-social behaviour"),
+])  # fmt: skip
+def test_literal_searches_the_acronym_alone(archive: Archive, acronym: str, spelt: str) -> None:
+    """The glossary widens an acronym to its spelt-out form; `literal` searches the word as
+    typed. Oracle: the sections' own text, read back and searched by hand."""
+    sections = _all_sections(archive)
+
+    def having(phrase: str) -> set[str]:
+        return {s.section_id for s in sections
+                if re.search(rf"\b{re.escape(phrase)}\b",
+                             " ".join(f"{s.heading} {s.text}".lower().split()))}
+
+    as_typed, widened = having(acronym.lower()), having(acronym.lower()) | having(spelt)
+    assert widened != as_typed  # the fixture holds the spelt-out form without the acronym
+    for literal, want in ((True, as_typed), (False, widened)):
+        req = SearchRequest(q=acronym, literal=literal, per_page=100)
+        assert set(ids(archive, q=acronym, literal=literal, per_page=100)) == want
+        selection = archive.select(req)
+        got = archive.sections_of(selection, selection.docs.tolist())
+        assert got is not None and {s.section_id for s in got} == want
+
+
+def test_a_build_keeps_its_last_match_sets_read_only(archive_index: Path) -> None:
+    """A research view asks for the same words twice and paging asks again: the last
+    RECENT_MATCHES match sets of a build are kept, the least recently asked for dropped first,
+    and nobody can change one in place."""
+    archive = Archive(archive_index)  # its own: the cache starts as this test leaves it
+    try:
+        archive.drop_caches()
+        with archive._using() as gen, gen.reader() as rd:
+            def match(text: str, literal: bool = False) -> np.ndarray:
+                return archive._match(gen, rd, text, archive.deadline(), literal)[1]
+
+            first = match("demand")
+            assert match("demand") is first  # kept, not searched again
+            assert match("demand", literal=True) is not first  # the words as typed: another set
+            scores = archive._match(gen, rd, "demand", archive.deadline(), False)[2]
+            assert scores is not None and not scores.flags.writeable
+            assert not first.flags.writeable
+            with pytest.raises(ValueError, match="read-only"):
+                first[0] = -1
+            words = [f"{w} victims" for w in ("police", "crime", "force", "public", "risk",
+                                              "officers")]
+            kept = {w: match(w) for w in words}  # with the two above, RECENT_MATCHES sets
+            assert len(gen.recent) == RECENT_MATCHES
+            assert match("demand") is first  # still kept, and now the most recently asked for
+            match("neighbourhood")  # one more: the least recently asked for goes
+            assert len(gen.recent) == RECENT_MATCHES
+            assert list(gen.recent) == [*(f"0:{w}" for w in words), "0:demand", "0:neighbourhood"]
+            assert all(match(w) is kept[w] for w in words) and match("demand") is first
+    finally:
+        archive.close()
+
+
+@pytest.mark.parametrize("n", [4095, 4096, 8191, 8192])
+def test_a_plain_search_checks_its_budget_every_4096_documents(n: int) -> None:
+    deadline = Deadline(None)
+    assert list(_checked(iter(range(n)), deadline)) == list(range(n))
+    assert deadline.checks == n // 4096
+
+
+@pytest.mark.parametrize("n", [7, 8, 15, 16])
+def test_whooshs_collector_checks_the_budget_every_8_matches(tmp_path: Path, n: int) -> None:
+    """The collector path stops a search within 8 matches of its budget passing (or of the
+    server shutting down); one segment of `n` matching documents, built here."""
+    ix = whoosh_index.create_in(tmp_path, whoosh_schema())
+    with ix.writer() as w:
+        for i in range(n):
+            w.add_document(section_id=f"s{i}", text=f"kaleidoscope number {i}")
+    q = wq.Term("text", "kaleidoscop")
+    with ix.searcher() as searcher:
+        deadline = Deadline(None)
+        assert _collect(searcher, q, None, deadline).scored_length() == n
+        assert deadline.checks == n // 8
+        assert _collect(searcher, q, 3, Deadline(None)).scored_length() == 3  # the limit holds
+        stopping = threading.Event()
+        stopping.set()
+        if n >= 8:
+            with pytest.raises(SearchTooBroad, match="shutting down"):
+                _collect(searcher, q, None, Deadline(None, stopping))
+        else:
+            assert _collect(searcher, q, None, Deadline(None, stopping)).scored_length() == n
+
+
+def test_a_stopped_archive_ends_each_search_at_its_next_check(archive_index: Path) -> None:
+    archive = Archive(archive_index)  # its own: stopping is for good
+    try:
+        assert archive.search(SearchRequest(q="demand")).total > 0
+        archive.stop_searches()
+        for read in (lambda: archive.search(SearchRequest(q="demand")),
+                     lambda: archive.select(SearchRequest(q="victims"))):
+            with pytest.raises(SearchTooBroad, match="The server is shutting down"):
+                read()
+    finally:
+        archive.close()
+
+
+def test_closing_releases_every_build_it_holds(tmp_path: Path) -> None:
+    """close() closes the build in service and one retired while a request still held it:
+    every reader of both (an archive closed or dropped keeps no index file open)."""
+    index_dir = tmp_path / "ix"
+    build([SEED], index_dir)
+    archive = Archive(index_dir)
+    with archive._using() as old:
+        build([SEED, FIXTURE_CORPUS], index_dir)
+        assert archive.report_count() > 1  # the new build is in service; `old` is held
+        new = archive._gen
+        assert new is not None and new is not old
+        readers = [rd.searcher.reader() for gen in (old, new) for rd in gen._all]
+        assert readers and not any(r.is_closed for r in readers)
+        archive.close()
+        assert all(r.is_closed for r in readers)

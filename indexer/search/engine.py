@@ -184,7 +184,6 @@ class _Match:
     selected: dict[str, np.ndarray]
     absent: dict[str, list[str]]
     stored: dict[str, dict[str, str]]  # each filter value as given -> as stored
-    understood: lang.Understood  # the query as the query language read it
 
 
 @dataclass(slots=True)
@@ -197,8 +196,8 @@ class _Columns:
     chron: np.ndarray  # report rank by (updated, report_id), ascending
     position: np.ndarray
     live: np.ndarray  # bool: not deleted
-    report_docs: dict[str, list[int]] = field(default_factory=dict)
-    lists: FacetLists | None = None  # the facets' labels and orders (set when loaded)
+    report_docs: dict[str, list[int]]  # report id -> its live documents
+    lists: FacetLists  # the facets' labels and orders
 
     @property
     def all_live(self) -> bool:
@@ -259,24 +258,24 @@ class _Generation:
                 self._free.append(rd)
 
     def _load_columns(self, searcher: Any) -> _Columns:
+        # A build holds at least one section (the store refuses an empty one).
         reader = searcher.reader()
         n = reader.doc_count_all()
         codes: dict[str, np.ndarray] = {}
         vocab: dict[str, list[str]] = {}
         lookup: dict[str, dict[str, int]] = {}
         for facet in FACETS:
-            values = list(reader.column_reader(facet.name)) if n else []
+            values = list(reader.column_reader(facet.name))
             words = sorted(set(values))
             index = {w: i for i, w in enumerate(words)}
             codes[facet.name] = np.fromiter((index[v] for v in values), dtype=np.int32, count=n)
             vocab[facet.name] = words
             lookup[facet.name] = {w.lower(): i for i, w in enumerate(words) if w}
-        updated = list(reader.column_reader("updated")) if n else []
-        report = list(reader.column_reader("report_id")) if n else []
+        report = list(reader.column_reader("report_id"))
         position = np.fromiter(reader.column_reader("position"), dtype=np.int64, count=n)
-        keys = sorted(set(zip(updated, report, strict=True)))
-        rank = {k: i for i, k in enumerate(keys)}
-        chron = np.fromiter((rank[k] for k in zip(updated, report, strict=True)), np.int64, n)
+        dated = list(zip(reader.column_reader("updated"), report, strict=True))
+        rank = {k: i for i, k in enumerate(sorted(set(dated)))}
+        chron = np.fromiter((rank[k] for k in dated), np.int64, n)
         live = np.ones(n, dtype=bool)
         if reader.has_deletions():
             for doc in range(n):
@@ -579,7 +578,7 @@ class Archive:
         for mask in masks.values():
             keep &= mask
         docs = matched[keep]
-        return _Match(q, matched, scores, masks, keep, docs, selected, absent, stored, understood)
+        return _Match(q, matched, scores, masks, keep, docs, selected, absent, stored)
 
     def _search(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline,
                 snippets: bool = True, rows: int | None = None, suggestions: bool = True
@@ -588,13 +587,14 @@ class Archive:
         searcher = rd.searcher
         understood = lang.understand(req.q, req.literal) if req.q else lang.Understood("")
         presorted = self.vectorised and not understood.text
+        m: _Match | None = None
         if presorted:  # browsing: the build's own orders and counts (indexer.search.browse)
-            m, facets = self._browse(gen, req, understood)
+            docs, stored, facets = self._browse(gen, req, understood)
         else:
             m = self.matches(gen, rd, req, deadline, understood)
             facets = self._count_facets(cols, m.matched, m.masks, m.selected, m.absent)
-        q, matched, scores, keep, docs = m.q, m.matched, m.scores, m.keep, m.docs
-        stored = m.stored
+            docs, stored = m.docs, m.stored
+        q = m.q if m is not None else None
 
         start, end = (0, rows) if rows is not None else (
             (req.page - 1) * req.per_page, req.page * req.per_page)
@@ -602,11 +602,11 @@ class Archive:
         sort = req.effective_sort
         notices: list[str] = []
         if start < len(docs):
-            if sort == "relevance" and q is not None and scores is not None:
-                top = _top(docs, scores[keep], end)[start:end]
+            if sort == "relevance" and m is not None and q is not None and m.scores is not None:
+                top = _top(docs, m.scores[m.keep], end)[start:end]
                 page_docs = [(int(d), float(sc)) for d, sc in top]
-            elif sort == "relevance" and q is not None:
-                allow = None if len(docs) == len(matched) else set(docs.tolist())
+            elif sort == "relevance" and m is not None and q is not None:
+                allow = None if len(docs) == len(m.matched) else set(docs.tolist())
                 results = _collect(searcher, q, end, deadline, allow)
                 page_docs = [(hit.docnum, hit.score) for hit in results[start:end]]
             else:
@@ -641,7 +641,7 @@ class Archive:
                             suggestion)
 
     def _match(
-        self, gen: _Generation, rd: _Reader, text: str, deadline: Deadline, literal: bool = False
+        self, gen: _Generation, rd: _Reader, text: str, deadline: Deadline, literal: bool
     ) -> tuple[query.Query | None, np.ndarray, np.ndarray | None]:
         """The parsed query, the live documents it matches (ascending) and their scores
         (None when there are no words, or Whoosh's plain path finds the documents).
@@ -675,7 +675,7 @@ class Archive:
             every = _collect(searcher, q, None, deadline).top_n
             matched = np.fromiter((d for _, d in every), dtype=np.int64, count=len(every))
             scores = np.fromiter((sc for sc, _ in every), dtype=np.float64, count=len(every))
-            order = np.argsort(matched, kind="stable")
+            order = np.argsort(matched)  # document numbers are unique: any sort will do
             matched, scores = matched[order], scores[order]
         else:
             matched = np.fromiter(_checked(searcher.docs_for_query(q), deadline), dtype=np.int64)
@@ -713,10 +713,11 @@ class Archive:
             return Selection(docs, base, cols.codes, cols.vocab, cols.chron)
 
     def _browse(self, gen: _Generation, req: SearchRequest, understood: lang.Understood
-                ) -> tuple[_Match, dict[str, list[FacetCount]]]:
+                ) -> tuple[np.ndarray, dict[str, dict[str, str]], dict[str, list[FacetCount]]]:
         """A request without words: its documents already in date order (newest first unless
-        it asks for the oldest) and every facet's counts, from the build's precomputed orders
-        and count tables; equal to what `matches` and `_count_facets` give, sorted."""
+        it asks for the oldest), each filter value as given -> as stored, and every facet's
+        counts, from the build's precomputed orders and count tables; equal to what `matches`
+        and `_count_facets` give, sorted."""
         cols = gen.columns
         selected, absent, stored = self._filter_codes(cols, req.filters, understood.filters())
         newest = req.effective_sort != "oldest"
@@ -728,10 +729,7 @@ class Archive:
             whole = gen.browse.unfiltered_counts(lambda: self._facet_lists(
                 cols, gen.browse.all_counts(cols.codes), {}, {}))
             facets = {name: list(values) for name, values in whole.items()}
-        everything = gen.browse.ordered(newest)
-        m = _Match(None, everything, None, {}, _NO_MASK, docs, selected, absent, stored,
-                   understood)
-        return m, facets
+        return docs, stored, facets
 
     @staticmethod
     def _chronological(cols: _Columns, docs: np.ndarray, newest: bool) -> np.ndarray:
@@ -765,8 +763,7 @@ class Archive:
         absent: dict[str, list[str]],
     ) -> dict[str, list[FacetCount]]:
         """Each facet's values as listed: those counted or chosen, in the facet's order."""
-        lists = cols.lists if cols.lists is not None else FacetLists(cols.vocab)
-        return lists.lists(FacetCount, all_counts, selected, absent)
+        return cols.lists.lists(FacetCount, all_counts, selected, absent)
 
     def _terms(self, q: query.Query, reader: Any) -> frozenset[str]:
         # Not Query.existing_terms: in Whoosh 2.7 it skips every leaf after the first field.
@@ -860,9 +857,6 @@ def _query_parser() -> _Parser:
     parser.remove_plugin_class(qparser.RangePlugin)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     return parser
-
-
-_NO_MASK = np.zeros(0, dtype=bool)  # a browse's `keep` (it has no scores to mask)
 
 
 def _top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
