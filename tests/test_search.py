@@ -259,6 +259,7 @@ def test_an_unknown_value_is_answered_with_the_values_there_are(
     ("solvab*", {"=solvability", "=solvable"}),
     ("demand~1", {"=demand"}),
     ("forces", {"forc"}),
+    ("demand nosuchwordqq", {"demand"}),  # a word the index does not hold: nothing to mark
     ("", set()),
 ])  # fmt: skip
 def test_the_words_a_query_highlights(archive: Archive, q: str, terms: set[str]) -> None:
@@ -398,3 +399,28 @@ def test_closing_releases_every_build_it_holds(tmp_path: Path) -> None:
         assert readers and not any(r.is_closed for r in readers)
         archive.close()
         assert all(r.is_closed for r in readers)
+
+
+def _levenshtein(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, start=1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+@pytest.mark.parametrize("word", ["affects", "roles", "demand", "light"])
+def test_a_fuzzy_word_keeps_its_first_letter(archive: Archive, word: str) -> None:
+    """`word~1` looks for the indexed words one edit away that begin with the same letter
+    ("affects" finds no "effects", "roles" finds "rules"). Oracle: the index's own word list,
+    measured here."""
+    with archive.reading() as searcher:
+        lexicon = [w.decode() for w in searcher.reader().lexicon("words")]
+    near = {w for w in lexicon if w[0] == word[0] and _levenshtein(w, word) <= 1}
+    assert word in near
+    assert archive.query_terms(f"{word}~1") == {f"={w}" for w in near}
+    # The cases the oracle must cover: a neighbour with another first letter, left out; one
+    # that differs in its second letter, kept.
+    assert {"effects", "rules"} <= set(lexicon)
+    assert ("effects" in near, "rules" in near) == (False, word == "roles")

@@ -477,7 +477,7 @@ class Archive:
                 # The first letter must match: a fuzzy word is never expanded over the whole
                 # vocabulary.
                 leaf.prefixlength = max(1, leaf.prefixlength)
-        if parsed is query.NullQuery or isinstance(parsed, type(query.NullQuery)):
+        if isinstance(parsed, type(query.NullQuery)):
             raise QueryProblem(
                 "The query has no words to search for (common words such as "
                 "'the' and 'and' are not indexed)."
@@ -528,7 +528,7 @@ class Archive:
         return out, absent, stored
 
     @staticmethod
-    def _unknown_value(cols: _Columns, name: str, value: str, from_query: bool = False) -> str:
+    def _unknown_value(cols: _Columns, name: str, value: str, from_query: bool) -> str:
         facet = FACETS_BY_NAME[name]
         values = sorted({*(v for v in cols.vocab[name] if v), *facet.known}, key=facet.sort_key)
         if from_query:
@@ -770,13 +770,15 @@ class Archive:
         terms: set[str] = set()
         for leaf in q.leaves():
             if isinstance(leaf, query.Phrase) and leaf.fieldname in TEXT_FIELDS:
-                # Its words are marked only where they stand together.
-                words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in leaf.words]
+                # Its words (text, as the analyzer left them) are marked only where they stand
+                # together.
+                words = list(leaf.words)
                 if words and all((leaf.fieldname, w) in reader for w in words):
                     terms.add(highlight.PHRASE + " ".join(words))
                 continue
-            for fieldname, text in leaf.expanded_terms(reader, phrases=True):
-                word = text.decode("utf-8") if isinstance(text, bytes) else text
+            # A word (text) or each indexed word a wildcard or fuzzy term expands to (bytes).
+            for fieldname, text in leaf.expanded_terms(reader):
+                word = text.decode() if isinstance(text, bytes) else text
                 if fieldname == WORDS_FIELD and (fieldname, word) in reader:
                     terms.add(highlight.AS_WRITTEN + word)  # marks this word only
                 elif fieldname in TEXT_FIELDS and (fieldname, word) in reader:
