@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -198,12 +200,9 @@ def test_a_capture_carried_over_from_the_last_build_competes_by_its_recorded_cou
     assert carried.dropped.endswith("(1 sections, 0 graded): more grades")
 
 
-def test_a_folder_yields_its_reports_and_says_what_it_passed_over(tmp_path: Path) -> None:
-    """What a build reads from a folder, worked out by hand: reports by suffix, in name order,
-    dot-files, dot-folders and companion files never read, other files named as skipped, and a
-    symlink leading out of the folder refused without being read."""
-    from indexer.build import discover, parse_all, source_name
-
+def _folder(tmp_path: Path) -> Path:
+    """A folder of the shapes a build meets: reports in a sub-folder, companion files, a
+    dot-file and a dot-folder, a file of another kind, and symlinks inside and out."""
     top = tmp_path / "corpus"
     (top / "sub").mkdir(parents=True)
     (top / ".git").mkdir()
@@ -219,6 +218,16 @@ def test_a_folder_yields_its_reports_and_says_what_it_passed_over(tmp_path: Path
     outside.write_bytes(seed)
     (top / "leak.txt").symlink_to(outside)
     (top / "alias.txt").symlink_to(top / "b-report.txt")  # stays inside: read as any file
+    return top
+
+
+def test_a_folder_yields_its_reports_and_says_what_it_passed_over(tmp_path: Path) -> None:
+    """What a build reads from a folder, worked out by hand: reports by suffix, in name order,
+    dot-files, dot-folders and companion files never read, other files named as skipped, and a
+    symlink leading out of the folder refused without being read."""
+    from indexer.build import discover, parse_all, source_name
+
+    top = _folder(tmp_path)
     found = discover([top])
     assert [p.relative_to(top).as_posix() for p in found.files] == [
         "alias.txt", "b-report.txt", "leak.txt", "sub/a-report.txt"]
@@ -228,9 +237,9 @@ def test_a_folder_yields_its_reports_and_says_what_it_passed_over(tmp_path: Path
         "it")}
     seen: list[list[Path]] = []
 
-    def progress(files: list[Path]) -> list[Path]:
+    def progress(files: Iterable[Path]) -> Iterable[Path]:
         seen.append(list(files))
-        return files
+        return seen[-1]
 
     result = parse_all([top], progress)
     assert seen == [found.files]
@@ -242,3 +251,91 @@ def test_a_folder_yields_its_reports_and_says_what_it_passed_over(tmp_path: Path
     assert [Path(f.source).name for f in result.dropped] == ["b-report.txt", "a-report.txt"]
     totals = result.facet_totals()
     assert sum(totals["kind"].values()) == result.section_count > 0
+
+
+def test_a_build_of_a_folder_says_what_it_read_and_passed_over_each_time(tmp_path: Path) -> None:
+    """`build` itself, first in full and then incrementally: the files it hands to the progress
+    bar, what it skipped and refused, the build it put in service and its totals. Oracles: the
+    folder as laid out by hand, and the facet values stored in the index."""
+    from indexer.build import discover, source_name
+
+    top, index_dir = _folder(tmp_path), tmp_path / "ix"
+    found = discover([top])
+    leak = source_name(top / "leak.txt")
+    for round_ in ("full", "incremental"):
+        seen: list[list[Path]] = []
+
+        def progress(files: Iterable[Path], seen: list[list[Path]] = seen) -> Iterable[Path]:
+            seen.append(list(files))
+            return seen[-1]
+
+        result = build([top], index_dir, progress)
+        assert seen == [found.files], round_
+        assert result.skipped == [source_name(top / "a-notes.docx")], round_
+        assert {f.source: f.error for f in result.files if f.error} == {
+            leak: found.refused[top / "leak.txt"]}, round_
+        assert [Path(f.source).name for f in result.files if f.ok] == ["alias.txt"], round_
+        assert result.index_path is not None and result.index_path == current_build(index_dir)
+        assert [bool(f.reused) for f in result.files if f.ok] == [round_ == "incremental"]
+        opened = open_index(index_dir, HINT)
+        with opened.whoosh.searcher() as searcher:
+            stored = list(searcher.all_stored_fields())
+        opened.whoosh.close()
+        for name in ("force", "grade", "kind"):
+            assert result.totals[name] == Counter(d.get(name) or "(none)" for d in stored), name
+        manifest = opened.manifest
+        assert manifest["reports"] == 1
+        entries = manifest["files"]
+        alias = entries[source_name(top / "alias.txt")]
+        assert alias["stat"] == [os.stat(top / "alias.txt").st_size,
+                                 os.stat(top / "alias.txt").st_mtime_ns]
+        assert alias["dropped"] is None and alias["force"] == "Metropolitan Police Service"
+        assert entries[source_name(top / "b-report.txt")]["dropped"] == (
+            "another capture of metropolitan-2016-efficiency: kept "
+            f"{source_name(top / 'alias.txt')} (7 sections, 7 graded) over this one (7 sections, "
+            "7 graded): as rich, and first by name")
+        assert entries[leak]["report_id"] is None and entries[leak]["force"] is None
+
+
+def test_each_build_obeys_its_limits_full_and_incremental(tmp_path: Path) -> None:
+    from indexer.limits import Limits
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED.name)
+    tight = Limits(section_kb=1)
+    refused = build([corpus], tmp_path / "other", limits=tight)  # full: nothing to write
+    assert refused.index_path is None and refused.totals == {}
+    (error,) = [f.error for f in refused.files]
+    assert "KB, over the limit of 1 KB" in error
+    first = build([corpus], index_dir)
+    assert first.index_path is not None and not first.failures
+    seed = corpus / SEED.name
+    seed.write_text(seed.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    again = build([corpus], index_dir, limits=tight)  # incremental: the changed file read again
+    assert [f.error for f in again.files] == [error] and again.index_path is None
+    assert current_build(index_dir) == first.index_path  # the good build stays in service
+
+
+def test_a_full_rebuild_reads_every_file_and_a_new_set_of_files_makes_a_new_build(
+    tmp_path: Path,
+) -> None:
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
+    shutil.copytree(FIXTURE_CORPUS, corpus)
+    first = build([corpus], index_dir)
+    full = build([corpus], index_dir, incremental=False)
+    assert full.parsed == [f.source for f in full.files] and not any(f.reused for f in full.files)
+    assert full.index_path is not None and full.index_path != first.index_path
+    # Every file replaced by another: nothing to carry over, so a whole new build is written.
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(SEED, other / SEED.name)
+    fresh = build([other], index_dir)
+    assert not any(f.reused for f in fresh.files) and fresh.index_path == current_build(index_dir)
+    assert fresh.index_path not in (first.index_path, full.index_path)
+    opened = open_index(index_dir, HINT)
+    with opened.whoosh.searcher() as searcher:
+        assert {d["report_id"] for d in searcher.all_stored_fields()} == {
+            f.report.report_id for f in fresh.files if f.report}
+    opened.whoosh.close()
+    assert sum(fresh.totals["kind"].values()) == fresh.section_count > 0

@@ -250,3 +250,26 @@ def test_a_file_carried_over_is_described_as_a_fresh_parse_describes_it(tmp_path
     assert any(f.report and f.report.updated for f in again.files)
     assert any(f.warnings for f in again.files)
     assert len({f.report.layout for f in again.files if f.report}) > 1
+
+
+def test_a_file_of_the_same_size_and_time_is_taken_as_unchanged(built: tuple[Path, Path]) -> None:
+    """As make and rsync do, a file whose size and modification time are those recorded is not
+    read again (reading every byte of a large corpus on each build is what the record saves);
+    an edit that keeps both (its time put back by hand) is therefore not seen."""
+    corpus, index_dir = built
+    kent = corpus / "kent-peel-2017-effectiveness.txt"
+    (corpus / (kent.name + SIDECAR_SUFFIX)).write_text('{"url": "https://example.org/k"}')
+    previous = _previous(corpus, index_dir)
+    assert previous.holds_exactly([corpus])  # its sidecar too, unchanged
+    before = kent.stat()
+    data = kent.read_bytes()
+    kent.write_bytes(data.replace(b"Good", b"Fine", 1))
+    os.utime(kent, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert previous.holds_exactly([corpus])
+    again = build([corpus], index_dir)
+    assert again.parsed == [] and all(f.reused for f in again.files)
+    carried = next(f for f in again.files if f.source.endswith(kent.name))
+    assert carried.sha256 == previous.files[carried.source]["sha256"]  # the recorded hash
+    os.utime(kent, ns=(before.st_atime_ns, before.st_mtime_ns + 1))  # now the time differs
+    assert not previous.holds_exactly([corpus])
+    assert [Path(p).name for p in build([corpus], index_dir).parsed] == [kent.name]
