@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections import Counter
@@ -295,6 +296,12 @@ def test_a_build_of_a_folder_says_what_it_read_and_passed_over_each_time(tmp_pat
             f"{source_name(top / 'alias.txt')} (7 sections, 7 graded) over this one (7 sections, "
             "7 graded): as rich, and first by name")
         assert entries[leak]["report_id"] is None and entries[leak]["force"] is None
+        # companions: none -> "", else a hash of each one's name and bytes (worked by hand)
+        digest = hashlib.sha256()
+        for companion in ("b-report.txt.meta.json", "b-report.txt.provenance.json"):
+            digest.update(companion.encode() + b"\0" + (top / companion).read_bytes())
+        assert alias["meta_sha256"] == ""
+        assert entries[source_name(top / "b-report.txt")]["meta_sha256"] == digest.hexdigest()
 
 
 def test_each_build_obeys_its_limits_full_and_incremental(tmp_path: Path) -> None:
@@ -339,3 +346,33 @@ def test_a_full_rebuild_reads_every_file_and_a_new_set_of_files_makes_a_new_buil
             f.report.report_id for f in fresh.files if f.report}
     opened.whoosh.close()
     assert sum(fresh.totals["kind"].values()) == fresh.section_count > 0
+
+
+def test_a_file_is_named_relative_to_the_working_directory_when_inside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from indexer.build import source_name
+
+    (tmp_path / "work" / "corpus").mkdir(parents=True)
+    (tmp_path / "work-other").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    assert source_name(Path("corpus/a.txt")) == "corpus/a.txt"
+    assert source_name(tmp_path / "work" / "corpus" / "a.txt") == "corpus/a.txt"
+    assert source_name(tmp_path / "work-other" / "a.txt") == f"{tmp_path}/work-other/a.txt"
+    assert source_name(Path(os.fsdecode(b"caf\xe9.txt"))) == "caf\\xe9.txt"
+
+
+def test_one_file_parsed_alone_names_what_stopped_it(tmp_path: Path) -> None:
+    from indexer.build import parse_file
+    from indexer.limits import Limits
+
+    assert parse_file(tmp_path / "absent.txt").error == "no such file"
+    small = parse_file(SEED, Limits(file_mb=0.001)).error
+    assert small.startswith("the file is ") and small.endswith(
+        " MB, over the limit of 0.001 MB (raise it with --max-file-mb)")
+    text = parse_file(SEED, Limits(text_mb=0.001)).error
+    assert text.startswith("the text extracted is ") and text.endswith(
+        " MB, over the limit of 0.001 MB (raise it with --max-text-mb)")
+    whole = parse_file(SEED)
+    assert whole.error == "" and whole.report is not None and whole.meta_sha256 == ""
+    assert whole.sha256 == hashlib.sha256(SEED.read_bytes()).hexdigest()
