@@ -337,6 +337,8 @@ def test_a_full_rebuild_reads_every_file_and_a_new_set_of_files_makes_a_new_buil
     other = tmp_path / "other"
     other.mkdir()
     shutil.copy(SEED, other / SEED.name)
+    national = FIXTURE_CORPUS.parent / "formats" / "state-of-policing-2022.html"
+    shutil.copy(national, other / national.name)
     fresh = build([other], index_dir)
     assert not any(f.reused for f in fresh.files) and fresh.index_path == current_build(index_dir)
     assert fresh.index_path not in (first.index_path, full.index_path)
@@ -346,6 +348,8 @@ def test_a_full_rebuild_reads_every_file_and_a_new_set_of_files_makes_a_new_buil
             f.report.report_id for f in fresh.files if f.report}
     opened.whoosh.close()
     assert sum(fresh.totals["kind"].values()) == fresh.section_count > 0
+    forces = {Path(k).name: v["force"] for k, v in opened.manifest["files"].items()}
+    assert forces == {SEED.name: "Metropolitan Police Service", national.name: ""}
 
 
 def test_a_file_is_named_relative_to_the_working_directory_when_inside_it(

@@ -261,6 +261,12 @@ def test_a_file_of_the_same_size_and_time_is_taken_as_unchanged(built: tuple[Pat
     (corpus / (kent.name + SIDECAR_SUFFIX)).write_text('{"url": "https://example.org/k"}')
     previous = _previous(corpus, index_dir)
     assert previous.holds_exactly([corpus])  # its sidecar too, unchanged
+    # touched, same bytes: its time differs, so its bytes are read, and they decide
+    os.utime(kent, ns=(kent.stat().st_atime_ns, kent.stat().st_mtime_ns + 10**9))
+    touched = build([corpus], index_dir)
+    assert touched.parsed == [] and all(f.reused for f in touched.files)
+    previous = Previous.find(index_dir)
+    assert previous is not None
     before = kent.stat()
     data = kent.read_bytes()
     kent.write_bytes(data.replace(b"Good", b"Fine", 1))
