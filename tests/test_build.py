@@ -380,3 +380,17 @@ def test_one_file_parsed_alone_names_what_stopped_it(tmp_path: Path) -> None:
     whole = parse_file(SEED)
     assert whole.error == "" and whole.report is not None and whole.meta_sha256 == ""
     assert whole.sha256 == hashlib.sha256(SEED.read_bytes()).hexdigest()
+    # the section limit's boundary: the longest section at exactly the limit passes
+    longest = max(whole.report.sections, key=lambda s: len(s.text))
+    size = len(longest.text)
+    assert parse_file(SEED, Limits(section_kb=size / 1024)).error == ""
+    assert parse_file(SEED, Limits(section_kb=(size - 1) / 1024)).error == (
+        f"section {longest.anchor!r} is {size / 1024:.2f} KB, over the limit of "
+        f"{(size - 1) / 1024:.2f} KB (raise it with --max-section-kb)")
+    # an HTML capture's own address (its canonical link) when no provenance file gives one
+    formats = FIXTURE_CORPUS.parent / "formats"
+    gwent = parse_file(formats / "gwent-2021-22.html").report
+    assert gwent is not None
+    assert gwent.url == "https://hmicfrs.justiceinspectorates.gov.uk/peel-reports/gwent-2021-22/"
+    national = parse_file(formats / "state-of-policing-2022.html").report
+    assert national is not None and national.url == ""  # the page names no address
