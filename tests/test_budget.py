@@ -19,6 +19,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from string import ascii_lowercase
 from types import FrameType
 from typing import Any
 
@@ -175,6 +176,7 @@ def test_all_wildcards_of_a_query_count_together(tmp_path: Path) -> None:
     corpus.mkdir()
     text = (FIXTURE_CORPUS / "kent-peel-2017-effectiveness.txt").read_text("utf-8")
     words = [f"zq{letter}{i:03d}" for letter in "abcde" for i in range(250)]
+    words += [f"zqh{a}{b}" for a in ascii_lowercase for b in ascii_lowercase]  # 676 words
     (corpus / "kent-peel-2017-effectiveness.txt").write_text(
         text.replace("THRIVE model", "THRIVE model " + " ".join(words)), "utf-8"
     )
@@ -189,6 +191,19 @@ def test_all_wildcards_of_a_query_count_together(tmp_path: Path) -> None:
         many = "zqa* OR zqb* OR zqc* OR zqd0* OR zqd1* OR zqe0* OR zqe1*"  # 1,150 words
         with pytest.raises(QueryProblem, match="together"):
             archive.search(parse_request([("q", many)]))
+        # One wildcard or fuzzy word past its own cap: named, with the advice for its kind.
+        for q, sentence in (
+            ("demand zqh*", "'zqh' matches more than 256 different words; add letters before the "
+                            "wildcard."),
+            ("zqhaa~2", "'zqhaa' matches more than 256 different words; make the word longer or "
+                        "allow fewer changes (word~ rather than word~2)."),
+        ):
+            with pytest.raises(QueryProblem) as caught:
+                archive.search(parse_request([("q", q)]))
+            assert str(caught.value) == sentence
+            with pytest.raises(QueryProblem) as caught:
+                archive.query_terms(q)  # a report page's highlighting has the same limit
+            assert str(caught.value) == sentence
     finally:
         archive.close()
     assert budget.MAX_TOTAL_EXPANSION == 1024 and budget.MAX_EXPANSION == 256

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 from pathlib import Path
 
@@ -424,3 +425,23 @@ def test_a_fuzzy_word_keeps_its_first_letter(archive: Archive, word: str) -> Non
     # that differs in its second letter, kept.
     assert {"effects", "rules"} <= set(lexicon)
     assert ("effects" in near, "rules" in near) == (False, word == "roles")
+
+
+def test_a_facet_with_no_values_in_the_archive_says_so(tmp_path: Path) -> None:
+    """An archive of one national report: no section answers a question, so an unknown
+    question is answered with "none" (and the values the other facets do hold)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURE_CORPUS.parent / "formats" / "state-of-policing-2022.html", corpus)
+    build([corpus], tmp_path / "ix")
+    archive = Archive(tmp_path / "ix")
+    try:
+        for facet, sentence in (
+            ("question", "Unknown question or area 'nope'. Values in the archive: none."),
+            ("cycle", "Unknown cycle 'nope'. Values in the archive: 2022."),
+        ):
+            with pytest.raises(QueryProblem) as caught:
+                archive.search(SearchRequest(filters={facet: ("nope",)}))
+            assert str(caught.value) == sentence
+    finally:
+        archive.close()
