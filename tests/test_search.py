@@ -448,3 +448,52 @@ def test_a_facet_with_no_values_in_the_archive_says_so(tmp_path: Path) -> None:
             assert str(caught.value) == sentence
     finally:
         archive.close()
+
+
+@pytest.mark.parametrize("q", ["", "THRIVE"])
+def test_a_valid_value_the_archive_lacks_is_listed_chosen_and_selects_nothing(
+    archive: Archive, q: str,
+) -> None:
+    """Wiltshire is a force, but no report of it is in the archive: chosen (in the address or
+    as a field term) it is listed, chosen, with no sections, and adds nothing to Kent's."""
+    tags = archive.report_tags()
+    assert "Wiltshire Police" not in {t.tags["force"] for t in tags}
+    kent = sum(t.sections for t in tags if t.tags["force"] == "Kent Police")
+    for req in (SearchRequest(q=q, filters={"force": ("kent", "wiltshire")}, per_page=100),
+                SearchRequest(q=f"{q} force:kent force:Wiltshire".strip(), per_page=100)):
+        result = archive.search(req)
+        named = result.request.filters or result.query_filters
+        assert named == {"force": ("Kent Police", "Wiltshire Police")}
+        chosen = {f.value: f.count for f in result.facets["force"] if f.selected}
+        assert chosen["Wiltshire Police"] == 0 and list(chosen) == sorted(chosen)
+        assert result.total == chosen["Kent Police"] > 0
+        if not q:
+            assert result.total == kent  # oracle: the section counts of Kent's reports
+
+
+def test_a_damaged_build_made_current_is_refused_once_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    from tests.test_index_damage import _postings_file, _scribble, _swap_in
+
+    index_dir = tmp_path / "ix"
+    good = build([SEED], index_dir).index_path
+    made = build([SEED, FIXTURE_CORPUS], tmp_path / "other").index_path
+    assert good is not None and made is not None
+    _scribble(_postings_file(made), 0.0, 1.0)
+    damaged = index_dir / "builds" / made.name
+    shutil.move(made, damaged)
+    archive = Archive(index_dir)
+    try:
+        total = archive.search(SearchRequest(q="demand")).total
+        _swap_in(index_dir, damaged)
+        with caplog.at_level("ERROR", logger="indexer.search"):
+            for _ in range(3):
+                assert archive.search(SearchRequest(q="demand")).total == total
+        (record,) = [r for r in caplog.records if "refused build" in r.getMessage()]
+        message = record.getMessage()
+        assert message.startswith(f"refused build {damaged.name}: index at {index_dir} ")
+        assert message.endswith(f"; still serving build {good.name}")
+        assert "\n" not in message
+    finally:
+        archive.close()
