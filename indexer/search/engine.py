@@ -548,16 +548,14 @@ class Archive:
             f"Values in the archive: {', '.join(shown) or 'none'}{more}."
         )
 
-    def search(self, req: SearchRequest, snippets: bool = True, rows: int | None = None
-               ) -> SearchResult:
+    def search(self, req: SearchRequest, snippets: bool = True) -> SearchResult:
         """One page of hits with every facet's counts; `snippets=False` leaves them empty
-        (for exports, which carry the whole text). `rows` asks for the first `rows` hits in
-        one page instead of the request's page (an export's single search).
+        (for views that show counts or whole texts, not passages).
 
         Raises QueryProblem (the request's fault) or SearchTooBroad (past the time budget)."""
         deadline = self.deadline()
         with self._using() as gen, gen.reader() as rd:
-            return self._search(gen, rd, req, deadline, snippets, rows)
+            return self._search(gen, rd, req, deadline, snippets)
 
     def matches(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline,
                 understood: lang.Understood | None = None) -> _Match:
@@ -581,8 +579,7 @@ class Archive:
         return _Match(q, matched, scores, masks, keep, docs, selected, absent, stored)
 
     def _search(self, gen: _Generation, rd: _Reader, req: SearchRequest, deadline: Deadline,
-                snippets: bool = True, rows: int | None = None, suggestions: bool = True
-                ) -> SearchResult:
+                snippets: bool = True, suggestions: bool = True) -> SearchResult:
         cols = gen.columns
         searcher = rd.searcher
         understood = lang.understand(req.q, req.literal) if req.q else lang.Understood("")
@@ -596,8 +593,7 @@ class Archive:
             docs, stored = m.docs, m.stored
         q = m.q if m is not None else None
 
-        start, end = (0, rows) if rows is not None else (
-            (req.page - 1) * req.per_page, req.page * req.per_page)
+        start, end = (req.page - 1) * req.per_page, req.page * req.per_page
         page_docs: list[tuple[int, float | None]] = []
         sort = req.effective_sort
         notices: list[str] = []
