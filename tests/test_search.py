@@ -497,3 +497,27 @@ def test_a_damaged_build_made_current_is_refused_once_and_logged(
         assert "\n" not in message
     finally:
         archive.close()
+
+
+def test_a_page_of_results_carries_what_the_page_shows(archive: Archive) -> None:
+    """Scores (against plain Whoosh's own search of the same query), the terms to mark, the
+    snippets left out when asked, a correction for a misspelt word only, and the notice for a
+    page past the last."""
+    req = SearchRequest(q="demand victims", per_page=5)
+    result = archive.search(req)
+    with archive.reading() as searcher:
+        stock = searcher.search(archive.parse_query(req.q), limit=5)
+        want = [(hit["section_id"], hit.score) for hit in stock]
+    assert [h.section.section_id for h in result.hits] == [sid for sid, _ in want]
+    assert [h.score for h in result.hits] == pytest.approx([score for _, score in want], rel=1e-9)
+    assert result.terms == archive.query_terms(req.q) == {"demand", "victim"}
+    assert all(h.snippet.passages for h in result.hits)
+    bare = archive.search(req, snippets=False)
+    assert [h.section for h in bare.hits] == [h.section for h in result.hits]
+    assert all(h.snippet.passages == () for h in bare.hits)
+    assert result.notices == ()
+    assert archive.search(SearchRequest(q="demand")).suggestion == ""  # 14 sections: none
+    assert archive.search(SearchRequest(q="kaleidoscpe")).suggestion == "kaleidoscope"
+    past = archive.search(SearchRequest(q="demand", page=50))
+    assert past.hits == [] and past.total > 0
+    assert past.notices == ("Page 50 is past the last page of results.",)
