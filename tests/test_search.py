@@ -306,7 +306,7 @@ def test_literal_searches_the_acronym_alone(archive: Archive, acronym: str, spel
         req = SearchRequest(q=acronym, literal=literal, per_page=100)
         assert set(ids(archive, q=acronym, literal=literal, per_page=100)) == want
         # what the page says of the acronym: widened to its spelt-out form, or not
-        ((use,),) = {archive.search(req).understood.glossary}
+        (use,) = archive.search(req).understood.glossary
         assert (use.entry.term, use.widened) == (acronym, not literal)
         selection = archive.select(req)
         got = archive.sections_of(selection, selection.docs.tolist())
